@@ -1,0 +1,1 @@
+"""Mapper and design-space exploration."""

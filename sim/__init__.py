@@ -1,0 +1,1 @@
+"""Simulation engines, cost models and the command line."""

@@ -1,0 +1,1 @@
+"""Validation against real kernel runs."""

@@ -1,0 +1,17 @@
+"""Registry of workload generators.
+
+A workload file with ``generate: NAME`` is expanded by the registered function,
+``fn(params: dict) -> dict``, into an ordinary workload document before validation.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+
+GENERATORS: dict[str, str] = {}
+
+
+def generator(name: str) -> Callable[[dict], dict]:
+    module_name, _, attr = GENERATORS[name].partition(":")
+    return getattr(importlib.import_module(module_name), attr)
