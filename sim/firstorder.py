@@ -46,7 +46,7 @@ def run(arch: Architecture, workload: Workload, mapping=None) -> Result:
         einsums=rows,
         traffic=(traffic,),
         energy_pj=frozen_map(energy),
-        utilization=frozen_map(_utilization(arch, rows, latency)),
+        utilization=frozen_map(_utilization(arch, workload, latency)),
         area_um2=frozen_map(arch.area_breakdown_um2()),
         metrics=frozen_map(_metrics(arch, workload, rows)),
         notes=(MODEL + ".",),
@@ -58,21 +58,23 @@ def einsum_estimate(arch: Architecture, workload: Workload, einsum: Einsum) -> E
     reads, writes = _traffic_bytes(workload, einsum)
     bw_cycles = outer.transfer_cycles(reads, writes)
     counts = einsum.op_counts
-    unit, compute = (None, 0.0) if einsum.is_copy else best_unit(arch, counts, _dtype(workload, einsum))
+    plan = {} if einsum.is_copy else assign_units(arch, counts, _dtype(workload, einsum))
+    compute = sum(cycles for _, cycles in plan.values())
     energy = {outer.name: reads * outer.read_energy_pj_per_byte + writes * outer.write_energy_pj_per_byte}
-    if unit is not None:
-        energy[unit.name] = sum(n * unit.energy_pj(kind) for kind, n in counts.items())
-    bound = _bound(outer.name, bw_cycles, unit.name if unit else None, compute)
+    for name, (kinds, _) in plan.items():
+        unit = arch.unit(name)
+        energy[name] = sum(counts[k] * unit.energy_pj(k) for k in kinds)
+    unit_label = "+".join(plan) or None
     return EinsumResult(
         name=einsum.name,
-        unit=unit.name if unit else None,
+        unit=unit_label,
         op_counts=frozen_map(counts),
         latency_cycles=max(compute, bw_cycles),
         compute_cycles=compute,
         bandwidth_cycles=frozen_map({outer.name: bw_cycles}),
         traffic=(LevelTraffic(outer.name, reads, writes),),
         energy_pj=frozen_map(energy),
-        bound=bound,
+        bound=_bound(outer.name, bw_cycles, unit_label, compute),
     )
 
 
@@ -82,17 +84,31 @@ def _bound(level: str, bw_cycles: float, unit: str | None, compute: float) -> st
     return level if bw_cycles >= compute or unit is None else unit
 
 
-def best_unit(arch: Architecture, counts: Mapping[str, float], dtype: str | None
-              ) -> tuple[ComputeUnit, float]:
-    """The unit that runs all ``counts`` soonest, and its compute cycles."""
+def assign_units(arch: Architecture, counts: Mapping[str, float], dtype: str | None
+                 ) -> dict[str, tuple[tuple[str, ...], float]]:
+    """Unit name -> (op kinds it runs, its busy cycles).
+
+    One unit that executes every op kind is preferred (the fastest such); otherwise each
+    kind goes to the fastest unit that executes it and the units run one after another.
+    """
     able = [u for u in arch.compute if all(u.supports(k) for k in counts)]
-    if not able:
-        needed = ", ".join(sorted(counts))
-        raise SimulationError(f"no compute unit of {arch.name!r} executes all of: {needed}; units: "
-                              + "; ".join(f"{u.name} ({', '.join(sorted(u.ops))})" for u in arch.compute))
-    timed = [(u.cycles_per_pe(counts, dtype) / u.total_pes, u) for u in able]
-    cycles, unit = min(timed, key=lambda t: t[0])
-    return unit, cycles
+    if able:
+        unit, cycles = min(((u, _cycles(u, counts, dtype)) for u in able), key=lambda t: t[1])
+        return {unit.name: (tuple(counts), cycles)}
+    plan: dict[str, list[str]] = {}
+    for kind in counts:
+        options = [u for u in arch.compute if u.supports(kind)]
+        if not options:
+            raise SimulationError(f"no compute unit of {arch.name!r} executes {kind!r}; units: "
+                                  + "; ".join(f"{u.name} ({', '.join(sorted(u.ops))})" for u in arch.compute))
+        fastest = min(options, key=lambda u: _cycles(u, {kind: counts[kind]}, dtype))
+        plan.setdefault(fastest.name, []).append(kind)
+    return {name: (tuple(kinds), _cycles(arch.unit(name), {k: counts[k] for k in kinds}, dtype))
+            for name, kinds in plan.items()}
+
+
+def _cycles(unit: ComputeUnit, counts: Mapping[str, float], dtype: str | None) -> float:
+    return unit.cycles_per_pe(counts, dtype) / unit.total_pes
 
 
 def _dtype(workload: Workload, einsum: Einsum) -> str:
@@ -107,11 +123,12 @@ def _traffic_bytes(workload: Workload, einsum: Einsum) -> tuple[float, float]:
     return reads, workload.tensor(einsum.output.tensor).size_bytes
 
 
-def _utilization(arch: Architecture, rows, latency: float) -> dict[str, float]:
+def _utilization(arch: Architecture, workload: Workload, latency: float) -> dict[str, float]:
     busy = {u.name: 0.0 for u in arch.compute}
-    for row in rows:
-        if row.unit is not None:
-            busy[row.unit] += row.compute_cycles
+    for einsum in workload.einsums:
+        if not einsum.is_copy:
+            for name, (_, cycles) in assign_units(arch, einsum.op_counts, _dtype(workload, einsum)).items():
+                busy[name] += cycles
     return {name: (b / latency if latency else 0.0) for name, b in busy.items()}
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from types import MappingProxyType
 from typing import Any
 
@@ -88,7 +88,7 @@ class Result:
                        f"{', '.join(t.level for t in self.traffic)}")
 
     def to_dict(self) -> dict[str, Any]:
-        data = _plain(asdict(self))
+        data = _plain(self)
         data["latency_s"] = self.latency_s
         data["total_energy_pj"] = self.total_energy_pj
         data["total_area_um2"] = self.total_area_um2
@@ -96,6 +96,8 @@ class Result:
 
 
 def _plain(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
     if isinstance(value, Mapping):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

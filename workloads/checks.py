@@ -107,8 +107,11 @@ def _shape_messages(access, tensor_dims: list[Dim], sizes: Mapping[str, int], it
             continue
         rank = index.single_rank
         if rank and index.offset == 0 and not _rank_fits(sizes[rank], dim, iterative):
+            hint = ""
+            if sizes[rank] == dim.extent - 1:
+                hint = f"; if {access.tensor} carries a running value across {rank!r}, list it in iterative_ranks"
             out.append(f"rank mismatch: {access.tensor} index {position} is {rank!r} (size {sizes[rank]}) "
-                       f"but the tensor's rank {dim.rank!r} has extent {dim.extent}")
+                       f"but the tensor's rank {dim.rank!r} has extent {dim.extent}{hint}")
     return out
 
 
