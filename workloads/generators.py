@@ -9,7 +9,11 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 
-GENERATORS: dict[str, str] = {}
+GENERATORS: dict[str, str] = {
+    "dense_layers": "workloads.dense:dense_layers",
+    "cnn_layers": "workloads.conv:cnn_layers",
+    "vit_edge_moe": "workloads.vit_edge_moe:vit_layers",
+}
 
 
 def generator(name: str) -> Callable[[dict], dict]:
