@@ -1,0 +1,306 @@
+"""The task program the schedule walks: phases of repeated bodies of tasks.
+
+The root of the fusion tree runs its children one after another; each child is a
+**phase**. A phase repeats a **body** ``iterations`` times: for a fusion group, one body
+per iteration of the group's loops (nested groups are unrolled inside the body); for an
+unfused Einsum, one task per iteration of its outermost-level loops.
+
+Inside a body, a task depends on the latest earlier task of each Einsum that produces
+one of its inputs (the previous sub-iteration for values carried across an iterative
+rank; the previous body when the carried rank is a phase loop). Overlap modes:
+
+- ``sequential``: each task also waits for the task before it;
+- ``stall``: every task of a tile waits for all tasks of the previous tile;
+- ``pipelined``: Einsums are put in pipeline stages (a stage ends where the work moves
+  to another unit) and stage ``k`` works on tile ``t - k`` while stage 0 works on tile
+  ``t``; units interleave the stages' work.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping as MappingABC
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from sim.engine.costs import EinsumCost
+from sim.engine.mapping import FusionGroup
+from workloads import Workload
+from workloads.shapes import is_loop_carried
+
+
+@dataclass(frozen=True)
+class Task:
+    einsum: str
+    unit: str
+    load_cycles: float
+    exec_cycles: float
+    store_cycles: float
+    deps: tuple[tuple[int, int], ...]
+    buffer_of: tuple[int, int] | None
+    lag: int
+
+
+@dataclass(frozen=True)
+class Phase:
+    name: str
+    iterations: int
+    tasks: tuple[Task, ...]
+    barrier: bool
+    overlap: str
+
+
+@dataclass(frozen=True)
+class PhaseArrays:
+    """A phase as flat arrays for the kernels."""
+
+    unit: np.ndarray
+    load: np.ndarray
+    exec: np.ndarray
+    store: np.ndarray
+    lag: np.ndarray
+    dep_ptr: np.ndarray
+    dep_task: np.ndarray
+    dep_off: np.ndarray
+    buf_task: np.ndarray
+    buf_off: np.ndarray
+    units: tuple[str, ...]
+
+
+def producers(workload: Workload, mapped: set[str]) -> dict[str, dict[str, bool]]:
+    """Einsum -> {producer: carried?} over mapped Einsums (views and initializations excluded)."""
+    writers: dict[str, list] = {}
+    for e in workload.einsums:
+        if e.name in mapped:
+            writers.setdefault(e.output.tensor, []).append(e)
+    out: dict[str, dict[str, bool]] = {}
+    for reader in workload.einsums:
+        if reader.name not in mapped:
+            continue
+        deps: dict[str, bool] = {}
+        for read in reader.inputs:
+            for writer in writers.get(read.tensor, ()):
+                carried = any(is_loop_carried(r, w, workload.iterative_ranks)
+                              for r, w in zip(read.indices, writer.output.indices, strict=False))
+                deps[writer.name] = deps.get(writer.name, True) and carried
+        out[reader.name] = deps
+    return out
+
+
+def build_phases(root: FusionGroup, costs: MappingABC[str, EinsumCost], workload: Workload,
+                 double_buffering: bool) -> tuple[Phase, ...]:
+    prods = producers(workload, set(costs))
+    phases = []
+    for child in root.children:
+        if isinstance(child, FusionGroup):
+            iterations = math.prod(loop.factor for loop in child.loops)
+            body = _unroll(child, costs, prods, (), True, workload.iterative_ranks)
+            stride = carry_stride(child, workload.iterative_ranks) or 1
+            body = [_Item(it.einsum, it.cost, it.scope, it.sub, it.lag, it.barrier_key,
+                          stride if it.scope is None else it.stride) for it in body]
+            barrier = child.overlap in ("stall", "sequential")
+            phases.append(_finish(child.name, iterations, body, prods, barrier, child.overlap, double_buffering))
+        else:
+            body = [_Item(child, costs[child], None, 0, 0, None)]
+            phases.append(_finish(child, costs[child].tasks, body, prods, False, "pipelined", double_buffering))
+    return tuple(phases)
+
+
+@dataclass(frozen=True)
+class _Item:
+    """One task of the unrolled body: its sub-iteration ``sub`` in subgroup ``scope``."""
+
+    einsum: str
+    cost: EinsumCost
+    scope: tuple | None
+    sub: int
+    lag: int
+    barrier_key: tuple | None
+    stride: int = 1
+    epoch: int = -1
+    span: int = 0
+    order: int = 0
+
+
+def stages(children: list[str], costs: MappingABC[str, EinsumCost], prods) -> dict[str, int]:
+    """Pipeline stage of each Einsum: +1 where work moves to another unit; values carried
+    across the iterative rank are produced no later than the stage that reads them."""
+    stage = dict.fromkeys(children, 0)
+    position = {name: i for i, name in enumerate(children)}
+    for _ in range(4 * len(children) + 4):
+        changed = False
+        for name in children:
+            for p, carried in prods[name].items():
+                if p not in stage:
+                    continue
+                if carried:
+                    need = stage[p] - (1 if position[p] < position[name] else 0)
+                else:
+                    need = stage[p] + (costs[p].unit != costs[name].unit)
+                if need > stage[name]:
+                    stage[name] = need
+                    changed = True
+        if not changed:
+            break
+    return stage
+
+
+def _unroll(group: FusionGroup, costs, prods, scope: tuple, top: bool, iterative: tuple[str, ...]) -> list[_Item]:
+    """One body of ``group`` in issue order; nested groups are unrolled (and skewed if pipelined)."""
+    names = [c for c in group.children if isinstance(c, str)]
+    stage = stages(names, costs, prods) if group.overlap == "pipelined" else {}
+    body: list[_Item] = []
+    for child in group.children:
+        if isinstance(child, FusionGroup):
+            body += _subgroup(child, costs, prods, (*scope, len(body)), iterative)
+        else:
+            body.append(_Item(child, costs[child], None, 0, stage.get(child, 0) if top else 0, None))
+    if top and group.overlap == "pipelined":
+        body = _fold(body)
+    return body
+
+
+def _fold(body: list[_Item]) -> list[_Item]:
+    """Software-pipeline across iterations of a pipelined group: the drain epochs of its
+    pipelined subgroup run during the next iteration's fill epochs (one iteration later),
+    and so do the tasks after the subgroup, which need the drained results."""
+    scopes = {it.scope for it in body if it.epoch >= 0}
+    if len(scopes) != 1:
+        return body
+    (scope,) = scopes
+    first = next(i for i, it in enumerate(body) if it.scope == scope)
+    last = max(i for i, it in enumerate(body) if it.scope == scope)
+    inside = body[first:last + 1]
+    if any(it.scope != scope for it in inside) or not any(it.epoch >= it.span for it in inside):
+        return body
+    def position(it: _Item) -> tuple[int, int]:
+        return (it.epoch - it.span if it.epoch >= it.span else it.epoch, it.order)
+
+    moved = [replace(it, lag=1) if it.epoch >= it.span else it for it in inside]
+    after = [replace(it, lag=max(it.lag, 1)) for it in body[last + 1:]]
+    return [*body[:first], *sorted(moved, key=position), *after]
+
+
+def carry_stride(group: FusionGroup, iterative: tuple[str, ...]) -> int | None:
+    """Iterations of the group's loops between two steps of its iterative-rank loop."""
+    for i, loop in enumerate(group.loops):
+        if loop.rank in iterative and loop.factor > 1:
+            return math.prod(inner.factor for inner in group.loops[i + 1:])
+    return None
+
+
+def _subgroup(group: FusionGroup, costs, prods, scope: tuple, iterative: tuple[str, ...]) -> list[_Item]:
+    n = math.prod(loop.factor for loop in group.loops)
+    stride = carry_stride(group, iterative) or 1
+    inner = _unroll(group, costs, prods, scope, False, iterative)
+    names = [c for c in group.children if isinstance(c, str)]
+    stage = stages(names, costs, prods) if group.overlap == "pipelined" else {}
+    depth = max(stage.values(), default=0)
+    out: list[_Item] = []
+    for epoch in range(n + depth):
+        for item in inner:
+            sub = epoch - stage.get(item.einsum, 0)
+            if not 0 <= sub < n:
+                continue
+            key = None
+            if group.overlap == "stall":
+                key = (*scope, sub)
+            elif group.overlap == "sequential":
+                key = (*scope, "seq")
+            own = item.scope is None
+            if own:
+                out.append(_Item(item.einsum, item.cost, scope, sub, 0, key, stride,
+                                 epoch if group.overlap == "pipelined" else -1, n, names.index(item.einsum)))
+            else:
+                out.append(item)
+    return out
+
+
+def _finish(name: str, iterations: int, body: list[_Item], prods, barrier: bool, overlap: str,
+            double_buffering: bool) -> Phase:
+    """Attach dependencies and buffer predecessors to the unrolled body."""
+    where = {(it.einsum, it.scope, it.sub): i for i, it in enumerate(body)}
+    top_index = {it.einsum: i for i, it in enumerate(body) if it.scope is None}
+    final = {it.einsum: i for i, it in enumerate(body)}
+    seen: dict[str, int] = {}
+    members: dict[tuple, list[int]] = {}
+    by_einsum: dict[str, list[int]] = {}
+    tasks = []
+    for i, it in enumerate(body):
+        deps = _deps(i, it, where, top_index, final, seen, prods)
+        deps += _barrier_deps(i, it, body, members)
+        if overlap == "sequential" and it.scope is None and i > 0:
+            deps.append((i - 1, 0))
+        by_einsum.setdefault(it.einsum, []).append(i)
+        seen[it.einsum] = i
+        if it.barrier_key is not None:
+            members.setdefault(it.barrier_key, []).append(i)
+        c = it.cost
+        tasks.append(Task(it.einsum, c.unit, c.load_cycles_per_task, c.exec_cycles_per_task,
+                          c.store_cycles_per_task, tuple(dict.fromkeys(deps)), None, it.lag))
+    depth = 2 if double_buffering else 1
+    tasks = [_with_buffer(t, i, by_einsum[t.einsum], depth) for i, t in enumerate(tasks)]
+    return Phase(name, iterations, tuple(tasks), barrier, overlap)
+
+
+def _deps(i: int, it: _Item, where, top_index, final, seen, prods) -> list[tuple[int, int]]:
+    deps = []
+    for p, carried in prods[it.einsum].items():
+        if it.scope is not None and (p, it.scope, 0) in where:
+            key = (p, it.scope, it.sub - it.stride if carried else it.sub)
+            if key in where:
+                deps.append((where[key], 0))
+        elif it.scope is None and p in top_index:
+            deps.append((top_index[p], it.stride if carried else 1 if top_index[p] > i else 0))
+        elif p in seen:
+            deps.append((seen[p], 0))
+        elif p in final:
+            deps.append((final[p], 1))
+    return deps
+
+
+def _barrier_deps(i: int, it: _Item, body: list[_Item], members) -> list[tuple[int, int]]:
+    """Stall: wait for every task of the previous sub-iteration; sequential: for the task before."""
+    if it.barrier_key is None:
+        return []
+    if it.barrier_key[-1] == "seq":
+        return [(i - 1, 0)] if i > 0 and body[i - 1].barrier_key == it.barrier_key else []
+    previous = (*it.barrier_key[:-1], it.barrier_key[-1] - 1)
+    return [(j, 0) for j in members.get(previous, ())]
+
+
+def _with_buffer(task: Task, index: int, same: list[int], depth: int) -> Task:
+    """The task that used this task's input buffer ``depth`` tasks of the same Einsum ago."""
+    pos = same.index(index)
+    back = pos - depth
+    buffer_of = (same[back], 0) if back >= 0 else (same[back % len(same)], -(back // len(same)))
+    return Task(task.einsum, task.unit, task.load_cycles, task.exec_cycles, task.store_cycles, task.deps,
+                buffer_of, task.lag)
+
+
+def phase_arrays(phase: Phase) -> PhaseArrays:
+    units = tuple(dict.fromkeys(t.unit for t in phase.tasks))
+    uid = {u: i for i, u in enumerate(units)}
+    ptr = [0]
+    dep_task: list[int] = []
+    dep_off: list[int] = []
+    for t in phase.tasks:
+        for j, off in t.deps:
+            dep_task.append(j)
+            dep_off.append(off)
+        ptr.append(len(dep_task))
+    buf = [t.buffer_of or (-1, 0) for t in phase.tasks]
+    return PhaseArrays(
+        unit=np.array([uid[t.unit] for t in phase.tasks], dtype=np.int64),
+        load=np.array([t.load_cycles for t in phase.tasks], dtype=np.float64),
+        exec=np.array([t.exec_cycles for t in phase.tasks], dtype=np.float64),
+        store=np.array([t.store_cycles for t in phase.tasks], dtype=np.float64),
+        lag=np.array([t.lag for t in phase.tasks], dtype=np.int64),
+        dep_ptr=np.array(ptr, dtype=np.int64),
+        dep_task=np.array(dep_task, dtype=np.int64),
+        dep_off=np.array(dep_off, dtype=np.int64),
+        buf_task=np.array([b[0] for b in buf], dtype=np.int64),
+        buf_off=np.array([b[1] for b in buf], dtype=np.int64),
+        units=units,
+    )
