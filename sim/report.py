@@ -13,6 +13,7 @@ from rich.table import Table
 from sim.result import Result
 
 FORMATS = ("table", "json", "csv")
+TEXT_TABLE_ROWS = 25
 
 
 def render(result: Result, fmt: str) -> str:
@@ -125,9 +126,15 @@ def _tables(result: Result) -> Iterator[Table]:
         yield t
     for name, rows in result.tables.items():
         if rows:
-            cols = list(rows[0])
-            t = _table(name, cols)
-            for row in rows:
-                t.add_row(*(_num(row[c]) if isinstance(row.get(c), int | float) else str(row.get(c, ""))
-                            for c in cols))
-            yield t
+            yield _extra_table(name, rows)
+
+
+def _extra_table(name: str, rows) -> Table:
+    """A kind-specific table; long ones show their first rows (JSON/CSV carry all)."""
+    cols = list(rows[0])
+    hidden = max(0, len(rows) - TEXT_TABLE_ROWS)
+    title = f"{name} (first {TEXT_TABLE_ROWS} of {len(rows)} rows; --format json or csv has all)" if hidden else name
+    t = _table(title, cols)
+    for row in rows[:TEXT_TABLE_ROWS]:
+        t.add_row(*(_num(row[c]) if isinstance(row.get(c), int | float) else str(row.get(c, "")) for c in cols))
+    return t
