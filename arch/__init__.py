@@ -9,14 +9,14 @@ from typing import Any
 from arch.factory import build_arch
 from arch.model import Architecture, ComputeUnit, Op, StorageLevel
 from arch.validator import validate_arch
-from specbase import Document, SpecError, load_document, resolve_parameters
-from specbase.parameters import substitute_templates
-from specbase.presets import list_presets, resolve_spec_path
+from specbase import Document
+from specbase.parameters import declared_parameters
+from specbase.presets import list_presets, open_spec, preset_document
 
 PRESETS_DIR = Path(__file__).parent / "presets"
 
-__all__ = ["PRESETS_DIR", "Architecture", "ComputeUnit", "Op", "StorageLevel", "declared_parameters",
-           "load_arch", "presets"]
+__all__ = ["PRESETS_DIR", "Architecture", "ComputeUnit", "Op", "StorageLevel", "arch_document",
+           "declared_parameters", "load_arch", "presets"]
 
 
 def presets() -> list[str]:
@@ -24,21 +24,11 @@ def presets() -> list[str]:
 
 
 def arch_document(source: str | Path) -> Document:
-    return load_document(resolve_spec_path(source, PRESETS_DIR, "architecture"))
-
-
-def declared_parameters(doc: Document) -> dict[str, Any]:
-    params = doc.data.get("parameters") or {}
-    if not isinstance(params, dict):
-        raise SpecError.single(doc.file, "parameters", "must be a mapping of NAME: value",
-                               line=doc.line_of("parameters"))
-    return params
+    return preset_document(source, PRESETS_DIR, "architecture")
 
 
 def load_arch(source: str | Path | Document, overrides: Mapping[str, Any] | None = None) -> Architecture:
     """Load an architecture from a file path, a preset name or a parsed document."""
-    doc = source if isinstance(source, Document) else arch_document(source)
-    params = resolve_parameters(declared_parameters(doc), overrides or {}, doc.file)
-    data = substitute_templates(doc.data, params, doc.file)
+    doc, params, data = open_spec(source, PRESETS_DIR, "architecture", overrides)
     spec, sections = validate_arch(doc, data, params)
     return build_arch(spec, sections, params, doc.file)

@@ -16,6 +16,15 @@ _TEMPLATE = re.compile(r"\$\{([^}]*)\}")
 SCOPES = ("arch", "workload")
 
 
+def declared_parameters(doc) -> dict[str, Any]:
+    """The ``parameters:`` block of a document (a mapping of NAME: value)."""
+    params = doc.data.get("parameters") or {}
+    if not isinstance(params, dict):
+        raise SpecError.single(doc.file, "parameters", "must be a mapping of NAME: value",
+                               line=doc.line_of("parameters"))
+    return params
+
+
 def parse_literal(text: str) -> Value:
     """``"512"`` -> 512, ``"0.5"`` -> 0.5, anything else stays text."""
     for kind in (int, float):

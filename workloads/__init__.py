@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from specbase import Document, Problem, SpecError, load_document, resolve_parameters, validate_model
-from specbase.parameters import substitute_templates
-from specbase.presets import list_presets, resolve_spec_path
+from specbase import Document, Problem, SpecError, validate_model
+from specbase.parameters import declared_parameters
+from specbase.presets import list_presets, open_spec, preset_document
 from workloads.checks import check_workload
 from workloads.factory import build_workload
 from workloads.generators import GENERATORS, generator
@@ -28,22 +28,12 @@ def presets() -> list[str]:
 
 
 def workload_document(source: str | Path) -> Document:
-    return load_document(resolve_spec_path(source, PRESETS_DIR, "workload"))
-
-
-def declared_parameters(doc: Document) -> dict[str, Any]:
-    params = doc.data.get("parameters") or {}
-    if not isinstance(params, dict):
-        raise SpecError.single(doc.file, "parameters", "must be a mapping of NAME: value",
-                               line=doc.line_of("parameters"))
-    return params
+    return preset_document(source, PRESETS_DIR, "workload")
 
 
 def load_workload(source: str | Path | Document, overrides: Mapping[str, Any] | None = None) -> Workload:
     """Load a workload from a file path, a preset name or a parsed document."""
-    doc = source if isinstance(source, Document) else workload_document(source)
-    params = resolve_parameters(declared_parameters(doc), overrides or {}, doc.file)
-    data = substitute_templates(doc.data, params, doc.file, skip=("parameters", "einsums"))
+    doc, params, data = open_spec(source, PRESETS_DIR, "workload", overrides, skip=("parameters", "einsums"))
     if "generate" in data:
         data = _generate(doc, data, params)
     spec = validate_model(WorkloadSpec, doc, data, params)
