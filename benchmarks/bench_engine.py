@@ -5,7 +5,11 @@ Run: ``python benchmarks/bench_engine.py`` (add ``--quick`` for smaller cases).
 - *walk*: every tile (task) of the schedule is simulated by the Numba kernel;
 - *closed form*: identical iterations are skipped once the schedule repeats (exact);
 - *mappings/s*: candidate mappings through :func:`sim.engine.evaluate.latency_cycles`
-  (counts, feasibility, program, schedule), the mapper's inner loop.
+  (counts, feasibility, program, schedule), the mapper's inner loop;
+- *batched mappings/s*: the same candidates as arrays through :func:`sim.engine.batch.evaluate_batch`
+  (one :func:`sim.engine.batch.prepare` per template; one core; encoding the mappings into arrays,
+  which a mapper does directly, is not timed; the latencies are checked against the per-mapping path);
+- *BatchEvaluator*: ``Mapping`` objects end to end (grouped by structure, encoded, kernel), templates warm.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import yaml
 
 import arch
 import workloads
+from sim.engine.batch import BatchEvaluator, prepare
 from sim.engine.default import default_mapping
 from sim.engine.evaluate import evaluate_many, plan
 from sim.engine.mapping import mapping_from_dict
@@ -91,6 +96,37 @@ def mappings_per_second(name: str, hw, wl, candidates) -> None:
           f"{len(candidates) / seconds:,.1f} mappings/s")
 
 
+def batched_mappings_per_second(name: str, hw, wl, candidates, repeat: int = 1) -> None:
+    """Group candidates by structure (template), prepare each once, evaluate the arrays in batches."""
+    candidates = list(candidates)
+    reference = evaluate_many(hw, wl, candidates)
+    groups: dict[tuple, list[int]] = {}
+    for i, m in enumerate(candidates):
+        groups.setdefault((m.root, tuple((n, e.unit) for n, e in m.einsums.items())), []).append(i)
+    prepared, t_prepare = _timed(lambda: [prepare(hw, wl, candidates[ix[0]]) for ix in groups.values()], repeat=1)
+    arrays = [p.encode([candidates[i] for i in ix] * repeat) for p, ix in zip(prepared, groups.values(), strict=True)]
+    prepared[0].evaluate(arrays[0])
+    results, seconds = _timed(lambda: [p.evaluate(a) for p, a in zip(prepared, arrays, strict=True)])
+    for ix, result in zip(groups.values(), results, strict=True):
+        for j, i in enumerate(ix):
+            expected = reference[i]
+            got = result.latency_cycles[j] if result.feasible[j] else None
+            assert got == expected, (i, got, expected)
+    count = sum(len(a) for a in arrays)
+    print(f"{name} (batched): {count} mappings in {len(groups)} template(s): {seconds * 1e3:.1f} ms = "
+          f"{count / seconds:,.0f} mappings/s; prepare {t_prepare / len(groups) * 1e3:.1f} ms per template")
+
+
+def evaluator_mappings_per_second(name: str, hw, wl, candidates) -> None:
+    """Mapping objects end to end through BatchEvaluator (grouping, encoding and kernel; templates warm)."""
+    candidates = list(candidates)
+    evaluator = BatchEvaluator(hw, wl)
+    evaluator(candidates)
+    out, seconds = _timed(lambda: evaluator(candidates))
+    print(f"{name} (BatchEvaluator on Mapping objects): {len(candidates)} mappings ({int(out.feasible.sum())} "
+          f"feasible) in {seconds * 1e3:.1f} ms = {len(candidates) / seconds:,.0f} mappings/s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller cases")
@@ -109,11 +145,16 @@ def main() -> None:
     mapping = mapping_from_dict(data, fusemax, attn)
     tiles_per_second(f"1-pass attention M=P={seq} on fusemax (+Binding mapping)", fusemax, attn, mapping)
     small = workloads.load_workload("gemm", {"M": 1024, "N": 1024, "K": 1024})
-    mappings_per_second("GEMM 1024^3 candidates on teaching_array", teaching, small,
-                        gemm_candidates(teaching, small, 200 if args.quick else 1000))
+    gemm_list = list(gemm_candidates(teaching, small, 200 if args.quick else 1000))
+    mappings_per_second("GEMM 1024^3 candidates on teaching_array", teaching, small, gemm_list)
+    batched_mappings_per_second("GEMM 1024^3 candidates on teaching_array", teaching, small, gemm_list, repeat=10)
+    evaluator_mappings_per_second("GEMM 1024^3 candidates on teaching_array", teaching, small, gemm_list)
     attn_small = workloads.load_workload("attention_1pass", {"M": 4096, "P": 4096})
-    mappings_per_second("1-pass attention 4K candidates on fusemax", fusemax, attn_small,
-                        attention_candidates(fusemax, attn_small, 18))
+    attn_list = list(attention_candidates(fusemax, attn_small, 18))
+    mappings_per_second("1-pass attention 4K candidates on fusemax", fusemax, attn_small, attn_list)
+    batched_mappings_per_second("1-pass attention 4K candidates on fusemax", fusemax, attn_small, attn_list,
+                                repeat=200)
+    evaluator_mappings_per_second("1-pass attention 4K candidates on fusemax", fusemax, attn_small, attn_list * 20)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Turn the Einsum entries of a mapping file into complete :class:`EinsumMapping` objects.
 
-Bare loops (a rank name without a factor) take what the rank has left; Einsums the
+Bare loops (a rank name without a factor) take what the rank has left, rounded up; Einsums the
 file leaves out, or gives only a unit, get the default heuristic nest.
 """
 
@@ -70,12 +70,8 @@ def _resolve_levels(entry, einsum: Einsum, group_loops: tuple[Loop, ...], proble
                 else:
                     used[loop.rank] *= loop.factor
     rest = {}
-    for rank, where in bare.items():
-        size = einsum.rank_sizes[rank]
-        if size % used[rank]:
-            problems.add(where, f"the other factors of rank {rank!r} multiply to {used[rank]}, which does not "
-                         f"divide its size {size}")
-        rest[rank] = max(1, size // used[rank])
+    for rank in bare:
+        rest[rank] = max(1, -(-einsum.rank_sizes[rank] // used[rank]))
     out = []
     for level, temporal, spatial, keep, bypass in entry.levels:
         out.append(LevelMapping(level, _fill(temporal, rest), _fill(spatial, rest), keep, bypass))

@@ -14,7 +14,7 @@ from collections.abc import Mapping as MappingABC
 from dataclasses import dataclass
 
 from arch import Architecture, StorageLevel
-from sim.engine.counts import LevelCount, build_nest, einsum_counts
+from sim.engine.counts import LevelCount, build_nest, einsum_counts, einsum_homes, on_chip_reuse
 from sim.engine.mapping import Mapping
 from sim.engine.nest import Nest
 from workloads import Workload
@@ -76,7 +76,8 @@ def einsum_cost(mapping: Mapping, arch: Architecture, workload: Workload, name: 
                 homes: MappingABC[str, str], walked_at_root: bool) -> EinsumCost:
     einsum = workload.einsum(name)
     nest = build_nest(mapping, einsum)
-    counts = einsum_counts(nest, workload, homes)
+    local, forced = einsum_homes(name, homes, on_chip_reuse(mapping, arch, workload, homes))
+    counts = einsum_counts(nest, workload, local, forced)
     unit = arch.unit(nest.unit)
     dtype = workload.tensor(einsum.inputs[0].tensor).dtype if einsum.inputs else None
     per_point = unit.cycles_per_pe(einsum.ops_per_point, dtype)

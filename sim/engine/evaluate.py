@@ -33,17 +33,37 @@ class Plan:
     phases: tuple[Phase, ...]
 
 
-def plan(arch: Architecture, workload: Workload, mapping: Mapping, *, check: bool = True) -> Plan:
+def plan(arch: Architecture, workload: Workload, mapping: Mapping, *, check: bool = True,
+         cost_fn=einsum_cost) -> Plan:
+    """Homes, per-Einsum costs (``cost_fn``, same signature as :func:`einsum_cost`, e.g. a cached
+    wrapper), feasibility (raises InfeasibleMapping when ``check``) and the task program."""
     from sim.engine.counts import tensor_homes
 
     homes = tensor_homes(mapping, arch, workload)
     root_einsums = {c for c in mapping.root.children if isinstance(c, str)}
-    costs = {name: einsum_cost(mapping, arch, workload, name, homes, name in root_einsums)
+    costs = {name: cost_fn(mapping, arch, workload, name, homes, name in root_einsums)
              for name in mapping.root.einsums()}
     if check:
         check_feasible(mapping, arch, costs, homes)
     phases = build_phases(mapping.root, costs, workload, mapping.double_buffering)
     return Plan(mapping, costs, homes, phases)
+
+
+def feasibility_problems(arch: Architecture, workload: Workload, mapping: Mapping) -> list[str]:
+    """Why ``mapping`` cannot run (spatial fan-out, capacity), empty when it can; never raises
+    InfeasibleMapping (counts only: no task program, no schedule)."""
+    from sim.engine.counts import tensor_homes
+    from sim.engine.feasibility import problems_of
+
+    homes = tensor_homes(mapping, arch, workload)
+    root_einsums = {c for c in mapping.root.children if isinstance(c, str)}
+    costs = {name: einsum_cost(mapping, arch, workload, name, homes, name in root_einsums)
+             for name in mapping.root.einsums()}
+    return problems_of(mapping, arch, costs, homes)
+
+
+def is_feasible(arch: Architecture, workload: Workload, mapping: Mapping) -> bool:
+    return not feasibility_problems(arch, workload, mapping)
 
 
 def latency_cycles(arch: Architecture, workload: Workload, mapping: Mapping) -> float:

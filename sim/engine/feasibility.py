@@ -19,6 +19,14 @@ from sim.errors import InfeasibleMapping
 
 def check_feasible(mapping: Mapping, arch: Architecture, costs: MappingABC[str, EinsumCost],
                    homes: MappingABC[str, str]) -> None:
+    problems = problems_of(mapping, arch, costs, homes)
+    if problems:
+        raise InfeasibleMapping("infeasible mapping: " + "; ".join(problems))
+
+
+def problems_of(mapping: Mapping, arch: Architecture, costs: MappingABC[str, EinsumCost],
+                homes: MappingABC[str, str]) -> list[str]:
+    """Why the mapping cannot run (empty when it can), without raising."""
     problems = []
     for cost in costs.values():
         problems += spatial_problems(arch, cost)
@@ -26,8 +34,7 @@ def check_feasible(mapping: Mapping, arch: Architecture, costs: MappingABC[str, 
         names = list(child.einsums()) if isinstance(child, FusionGroup) else [child]
         keep = child.keep_level if isinstance(child, FusionGroup) else None
         problems += capacity_problems(arch, [costs[n] for n in names], homes, mapping.double_buffering, keep)
-    if problems:
-        raise InfeasibleMapping("infeasible mapping: " + "; ".join(problems))
+    return problems
 
 
 def spatial_problems(arch: Architecture, cost: EinsumCost) -> list[str]:

@@ -8,9 +8,15 @@ on logical iteration ``k - lag[j]``. For each task:
   used the same buffer has finished computing (double buffering), and occupies the
   channel for ``load[j]`` cycles;
 - its compute starts when the load is done, its unit is free, every dependency
-  ``(dep_task, dep_off)`` of logical iteration ``it - dep_off`` is done, and (with a
+  ``(dep_task, dep_off)`` of logical iteration ``it - dep_off`` is done (has computed, if
+  ``dep_chip``: the data is read on chip; else has also stored), and (with a
   barrier) the previous kernel iteration is done; it occupies the unit ``exec[j]`` cycles;
 - its store then occupies the write channel (the read channel if ``shared``).
+
+A ``shared`` channel (reads and writes on one port) serves its reservations in issue order
+but backfills: the latest idle gap left before a reservation (e.g. the channel idle while a
+task computes, before its store) takes a later-issued transfer that is ready and fits, such as
+the next task's load. Only the latest gap is remembered (``state[GAP_START:GAP_END + 1]``).
 
 ``_walk`` is the same function compiled by Numba; tests check that both agree exactly.
 """
@@ -19,11 +25,29 @@ from __future__ import annotations
 
 import numba
 import numpy as np
+from numba.extending import register_jitable
 
-READ, WRITE, BARRIER, ITER_MAX = 0, 1, 2, 3
+READ, WRITE, BARRIER, ITER_MAX, GAP_START, GAP_END = 0, 1, 2, 3, 4, 5
+SCALARS = 6
 
 
-def _walk_py(unit, load, exe, store, lag, dep_ptr, dep_task, dep_off, buf_task, buf_off,
+@register_jitable
+def _reserve(state, channel, earliest, duration, backfill):
+    """Occupy ``channel`` for ``duration`` cycles from ``earliest`` on; return the end time."""
+    if backfill:
+        start = max(earliest, state[GAP_START])
+        if start + duration <= state[GAP_END]:
+            state[GAP_START] = start + duration
+            return start + duration
+    start = max(earliest, state[channel])
+    if backfill and start > state[channel]:
+        state[GAP_START] = state[channel]
+        state[GAP_END] = start
+    state[channel] = start + duration
+    return start + duration
+
+
+def _walk_py(unit, load, exe, store, lag, dep_ptr, dep_task, dep_off, dep_chip, buf_task, buf_off,
              barrier, shared, it_from, it_to, n_iter, state, unit_free, exec_end, done,
              tl_unit, tl_task, tl_iter, tl_start, tl_end, tl_count):
     window = exec_end.shape[1]
@@ -37,13 +61,12 @@ def _walk_py(unit, load, exe, store, lag, dep_ptr, dep_task, dep_off, buf_task, 
                 continue
             ready = 0.0
             if load[j] > 0.0:
-                start = state[READ]
+                earliest = 0.0
                 b = buf_task[j]
                 bi = it - buf_off[j]
                 if b >= 0 and bi >= 0:
-                    start = max(start, exec_end[b, bi % window])
-                ready = start + load[j]
-                state[READ] = ready
+                    earliest = exec_end[b, bi % window]
+                ready = _reserve(state, READ, earliest, load[j], shared)
             u = unit[j]
             start = max(ready, unit_free[u])
             if barrier:
@@ -51,13 +74,13 @@ def _walk_py(unit, load, exe, store, lag, dep_ptr, dep_task, dep_off, buf_task, 
             for d in range(dep_ptr[j], dep_ptr[j + 1]):
                 pi = it - dep_off[d]
                 if pi >= 0:
-                    start = max(start, done[dep_task[d], pi % window])
+                    ready_at = exec_end if dep_chip[d] else done
+                    start = max(start, ready_at[dep_task[d], pi % window])
             end = start + exe[j]
             unit_free[u] = end
             finish = end
             if store[j] > 0.0:
-                finish = max(end, state[write]) + store[j]
-                state[write] = finish
+                finish = _reserve(state, write, end, store[j], shared)
             exec_end[j, it % window] = end
             done[j, it % window] = finish
             state[ITER_MAX] = max(state[ITER_MAX], finish)
@@ -76,6 +99,8 @@ _walk = numba.njit(cache=True, nogil=True)(_walk_py)
 
 def walk(*args, jit: bool = True) -> None:
     """Run the compiled kernel (default) or its plain-Python twin on the same arrays."""
+    if args[16].shape[0] < SCALARS:
+        raise ValueError(f"the state array needs {SCALARS} entries (READ .. GAP_END), got {args[16].shape[0]}")
     (_walk if jit else _walk_py)(*args)
 
 

@@ -27,7 +27,8 @@ YAML (see docs/engine.md)::
           children: [{loops: [m1], overlap: pipelined, children: [BQK, LM]}, AV]
 
 A loop written as a bare rank name takes whatever factor of the rank is left once every
-other loop of that rank in the Einsum's nest is accounted for.
+other loop of that rank in the Einsum's nest is accounted for (rounded up: ceil semantics,
+see :func:`_check_factors`).
 """
 
 from __future__ import annotations
@@ -123,6 +124,10 @@ class FusionGroup:
     the members' work on one tile overlaps: ``sequential`` (one task at a time),
     ``stall`` (units overlap within a tile, the next tile waits for the whole tile) or
     ``pipelined`` (software-pipelined across tiles, units interleave).
+    ``fill_drain_cycles`` (top-level groups only) is charged once per iteration of the
+    group's loops, to the first task of its body (e.g. a pipeline's fill and drain).
+    ``keep_tensors`` overrides the home of listed intermediates (all their users in the
+    group) with a level on every user's path, e.g. a score tile kept in a PE's registers.
     """
 
     name: str
@@ -130,6 +135,8 @@ class FusionGroup:
     children: tuple[str | FusionGroup, ...]
     overlap: str = "sequential"
     keep_level: str | None = None
+    fill_drain_cycles: float = 0.0
+    keep_tensors: tuple[tuple[str, str], ...] = ()
 
     def einsums(self) -> Iterator[str]:
         for child in self.children:
@@ -317,7 +324,7 @@ class RawEinsum:
 
 EINSUM_KEYS = ("unit", "levels", "pass_overhead_cycles")
 LEVEL_KEYS = ("temporal", "spatial", "keep", "bypass")
-GROUP_KEYS = ("name", "loops", "children", "overlap", "keep_level")
+GROUP_KEYS = ("name", "loops", "children", "overlap", "keep_level", "fill_drain_cycles", "keep_tensors")
 
 
 def _parse_einsum_section(data: Any, path: str, problems: _Problems, mapped: dict[str, Einsum]
@@ -447,6 +454,16 @@ def _parse_group(item: Any, path: str, problems: _Problems, mapped: dict[str, Ei
         problems.add(_join(path, "overlap"), f"unknown overlap {overlap!r}",
                      ", ".join((*OVERLAPS, *OVERLAP_ALIASES)))
     keep_level = item.get("keep_level")
+    fill_drain = item.get("fill_drain_cycles", 0.0)
+    if not isinstance(fill_drain, int | float) or isinstance(fill_drain, bool) or fill_drain < 0:
+        problems.add(_join(path, "fill_drain_cycles"), f"must be a number >= 0 (got {fill_drain!r})")
+        fill_drain = 0.0
+    keep_tensors = item.get("keep_tensors") or {}
+    if not isinstance(keep_tensors, dict) or not all(isinstance(k, str) and isinstance(v, str)
+                                                     for k, v in keep_tensors.items()):
+        problems.add(_join(path, "keep_tensors"), "must map intermediate tensor names to storage level names",
+                     "{TENSOR: LEVEL, ...}")
+        keep_tensors = {}
     children_data = item.get("children")
     if not isinstance(children_data, list) or not children_data:
         problems.add(_join(path, "children"), "a fusion group needs a non-empty list of children",
@@ -465,7 +482,8 @@ def _parse_group(item: Any, path: str, problems: _Problems, mapped: dict[str, Ei
             if sub is not None:
                 children.append(sub)
     name = str(item.get("name", path))
-    return FusionGroup(name, loops, tuple(children), overlap, None if keep_level is None else str(keep_level))
+    return FusionGroup(name, loops, tuple(children), overlap, None if keep_level is None else str(keep_level),
+                       float(fill_drain), tuple(keep_tensors.items()))
 
 
 def _resolve_group_loops(loops: tuple[Loop, ...], path: str, problems: _Problems, workload: Workload,
@@ -515,10 +533,46 @@ def check_structure(mapping: Mapping, arch: Architecture, workload: Workload, pr
         if group.keep_level is not None and group.keep_level not in levels[1:]:
             problems.add(_join(prefix, "fusion"), f"group {group.name!r}: keep_level {group.keep_level!r} is "
                          "not an inner storage level", ", ".join(levels[1:]))
+    top = {id(c) for c in mapping.root.children}
+    for group in mapping.root.groups():
+        if group.fill_drain_cycles and id(group) not in top:
+            problems.add(_join(prefix, "fusion"), f"group {group.name!r}: only a top-level fusion group takes "
+                         "fill_drain_cycles", "fill_drain_cycles on the outermost group")
     for name, em in mapping.einsums.items():
         path = _join(_join(prefix, "einsums"), name)
         _check_einsum(mapping, em, workload.einsum(name), arch, problems, path)
+    _check_keep_tensors(mapping, arch, workload, problems, _join(prefix, "fusion"))
     _check_order(mapping, workload, problems, _join(prefix, "fusion"))
+
+
+def tensor_users(workload: Workload) -> dict[str, set[str]]:
+    """Tensor -> the mapped Einsums that read or write it."""
+    users: dict[str, set[str]] = {}
+    for einsum in mapped_einsums(workload):
+        for tensor in (einsum.output.tensor, *einsum.input_tensors):
+            users.setdefault(tensor, set()).add(einsum.name)
+    return users
+
+
+def _check_keep_tensors(mapping: Mapping, arch: Architecture, workload: Workload, problems: _Problems,
+                        path: str) -> None:
+    """Each kept tensor is an intermediate used only inside its group; the level is on every user's path."""
+    users = tensor_users(workload)
+    for group in mapping.root.groups():
+        members = set(group.einsums())
+        for tensor, level in group.keep_tensors:
+            where = f"group {group.name!r}: keep_tensors.{tensor}"
+            spec = workload.tensors.get(tensor)
+            if spec is None or spec.role != "intermediate" or not users.get(tensor, set()) <= members:
+                problems.add(path, f"{where}: only an intermediate whose users are all in the group can be kept",
+                             ", ".join(t for t, u in users.items() if workload.tensor(t).role == "intermediate"
+                                       and u <= members))
+                continue
+            paths = [set(unit_levels(arch, mapping.einsum(u).unit)) for u in users[tensor]]
+            common = set.intersection(*paths) - {arch.storage[0].name}
+            if level not in common:
+                problems.add(path, f"{where}: level {level!r} is not on the path of every unit that uses "
+                             f"{tensor!r}", ", ".join(sorted(common)) or "(none)")
 
 
 def _check_order(mapping: Mapping, workload: Workload, problems: _Problems, path: str) -> None:
@@ -568,17 +622,28 @@ def _check_einsum(mapping: Mapping, em: EinsumMapping, einsum: Einsum, arch: Arc
 
 
 def _check_factors(mapping: Mapping, em: EinsumMapping, einsum: Einsum, problems: _Problems, path: str) -> None:
-    product = {r: 1 for r in einsum.ranks}
+    """Factors multiply to the rank's size, or (ceil semantics) to more, with the outermost factor
+    equal to ceil(size / the others' product) so that no outer iteration is empty."""
+    factors: dict[str, list[int]] = {r: [] for r in einsum.ranks}
     for loop in mapping.group_loops(em.einsum):
-        if loop.rank in product:
-            product[loop.rank] *= loop.factor
+        if loop.rank in factors:
+            factors[loop.rank].append(loop.factor)
     for _, loop in em.loops():
-        if loop.rank in product:
-            product[loop.rank] *= loop.factor
+        if loop.rank in factors:
+            factors[loop.rank].append(loop.factor)
     for rank, size in einsum.rank_sizes.items():
-        if product[rank] != size:
-            problems.add(_join(path, "levels"), f"factors of rank {rank!r} multiply to {product[rank]} "
-                         f"but the rank has size {size}", f"factors whose product is {size}")
+        product = math.prod(factors[rank])
+        if product == size:
+            continue
+        outer = next((f for f in factors[rank] if f > 1), 1)
+        others = product // outer
+        if product < size:
+            problems.add(_join(path, "levels"), f"factors of rank {rank!r} multiply to {product} "
+                         f"but the rank has size {size}", f"factors whose product is at least {size}")
+        elif outer != -(-size // others):
+            problems.add(_join(path, "levels"), f"factors of rank {rank!r} multiply to {product} > size {size}: "
+                         f"with ceil factors the outermost one ({outer}) must be ceil({size} / {others})",
+                         f"outermost factor {-(-size // others)}")
 
 
 def loop_product(loops, rank: str) -> int:

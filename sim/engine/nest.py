@@ -32,12 +32,36 @@ class Nest:
 
     @property
     def temporal_iterations(self) -> int:
-        return math.prod(loop.factor for level in self.levels for loop in level.temporal)
+        """Iterations of all temporal loops that reach at least one point (every one for perfect
+        factorizations; with ceil factors, iterations that would only see padding are skipped)."""
+        return self._valid(self.unit_level + 1)
 
     @property
     def passes(self) -> int:
-        """Iterations of every temporal loop above the unit's registers."""
-        return math.prod(loop.factor for level in self.levels[: self.unit_level] for loop in level.temporal)
+        """Iterations of the temporal loops above the unit's registers that reach at least one point."""
+        return self._valid(self.unit_level)
+
+    def _valid(self, below: int) -> int:
+        return math.prod(valid_iterations(size, self.rank_loops(rank, below))
+                         for rank, size in self.einsum.rank_sizes.items())
+
+    def rank_loops(self, rank: str, counted_below: int) -> tuple[tuple[int, bool], ...]:
+        """(factor, counted) of the rank's loops, outermost first (a level's spatial loops inside its
+        temporal ones); temporal loops of levels < ``counted_below`` are counted."""
+        out: list[tuple[int, bool]] = []
+        for i, level in enumerate(self.levels):
+            out += [(lp.factor, i < counted_below) for lp in level.temporal if lp.rank == rank]
+            out += [(lp.factor, False) for lp in level.spatial if lp.rank == rank]
+        return tuple(out)
+
+    def real_extents_below(self, index: int) -> dict[str, float]:
+        """Average extent of each rank's tile at level ``index`` over all its positions: with ceil
+        factors (product P above the rank's size N) partial tiles count by their real extent,
+        i.e. the full extent x N / P; equal to :meth:`extents_below` for perfect factorizations."""
+        ext = self.extents_below(index)
+        full = self.extents_below(0)
+        sizes = self.einsum.rank_sizes
+        return {r: e if full[r] == sizes[r] else e * (sizes[r] / full[r]) for r, e in ext.items()}
 
     def extents_below(self, index: int) -> dict[str, int]:
         """Rank -> iterations of the loops at level ``index`` and inside it."""
@@ -56,6 +80,25 @@ class Nest:
 
     def instances(self, index: int) -> int:
         return math.prod(loop.factor for loop in self.spatial_between(0, index))
+
+
+def valid_iterations(points: int, loops: tuple[tuple[int, bool], ...]) -> int:
+    """Iterations of the counted loops that reach one of the first ``points`` indices of a rank
+    whose index range the loops (outermost first) split; uncounted loops take index 0."""
+    total = 0
+    n = points
+    for i, (factor, counted) in enumerate(loops):
+        inner = loops[i + 1:]
+        stride = math.prod(f for f, _ in inner)
+        if not counted:
+            n = min(n, stride)
+            continue
+        full = min(n // stride, factor)
+        total += full * math.prod(f for f, c in inner if c)
+        n -= full * stride
+        if full == factor or n <= 0:
+            return total
+    return total + (1 if n > 0 else 0)
 
 
 def index_extent(coeffs: Mapping[str, int], extents: Mapping[str, int]) -> int:

@@ -18,6 +18,7 @@ rank; the previous body when the carried rank is a phase loop). Overlap modes:
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping as MappingABC
 from dataclasses import dataclass, replace
@@ -40,6 +41,7 @@ class Task:
     deps: tuple[tuple[int, int], ...]
     buffer_of: tuple[int, int] | None
     lag: int
+    dep_on_chip: tuple[bool, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ class PhaseArrays:
     dep_ptr: np.ndarray
     dep_task: np.ndarray
     dep_off: np.ndarray
+    dep_chip: np.ndarray
     buf_task: np.ndarray
     buf_off: np.ndarray
     units: tuple[str, ...]
@@ -91,6 +94,7 @@ def producers(workload: Workload, mapped: set[str]) -> dict[str, dict[str, bool]
 def build_phases(root: FusionGroup, costs: MappingABC[str, EinsumCost], workload: Workload,
                  double_buffering: bool) -> tuple[Phase, ...]:
     prods = producers(workload, set(costs))
+    outputs = {e.name: e.output.tensor for e in workload.einsums}
     phases = []
     for child in root.children:
         if isinstance(child, FusionGroup):
@@ -100,11 +104,17 @@ def build_phases(root: FusionGroup, costs: MappingABC[str, EinsumCost], workload
             body = [_Item(it.einsum, it.cost, it.scope, it.sub, it.lag, it.barrier_key,
                           stride if it.scope is None else it.stride) for it in body]
             barrier = child.overlap in ("stall", "sequential")
-            phases.append(_finish(child.name, iterations, body, prods, barrier, child.overlap, double_buffering))
+            phase = _finish(child.name, iterations, body, prods, barrier, child.overlap, double_buffering, outputs)
+            phases.append(_with_fill_drain(phase, child.fill_drain_cycles))
         else:
             body = [_Item(child, costs[child], None, 0, 0, None)]
-            phases.append(_finish(child, costs[child].tasks, body, prods, False, "pipelined", double_buffering))
+            phases.append(_finish(child, costs[child].tasks, body, prods, False, "pipelined", double_buffering,
+                              outputs))
     return tuple(phases)
+
+
+def _reads_on_chip(cost: EinsumCost, tensor: str) -> bool:
+    return all(c.level != cost.outer for c in cost.counts if c.tensor == tensor)
 
 
 @dataclass(frozen=True)
@@ -218,8 +228,12 @@ def _subgroup(group: FusionGroup, costs, prods, scope: tuple, iterative: tuple[s
 
 
 def _finish(name: str, iterations: int, body: list[_Item], prods, barrier: bool, overlap: str,
-            double_buffering: bool) -> Phase:
-    """Attach dependencies and buffer predecessors to the unrolled body."""
+            double_buffering: bool, outputs: dict[str, str]) -> Phase:
+    """Attach dependencies and buffer predecessors to the unrolled body. A dependency on data the
+    consumer reads on chip waits for the producer's compute, not for its store to the outer level."""
+    costs = {it.einsum: it.cost for it in body}
+    cycles = _task_cycles(costs)
+    on_chip = functools.cache(lambda einsum, tensor: _reads_on_chip(costs[einsum], tensor))
     where = {(it.einsum, it.scope, it.sub): i for i, it in enumerate(body)}
     top_index = {it.einsum: i for i, it in enumerate(body) if it.scope is None}
     final = {it.einsum: i for i, it in enumerate(body)}
@@ -228,20 +242,34 @@ def _finish(name: str, iterations: int, body: list[_Item], prods, barrier: bool,
     by_einsum: dict[str, list[int]] = {}
     tasks = []
     for i, it in enumerate(body):
-        deps = _deps(i, it, where, top_index, final, seen, prods)
-        deps += _barrier_deps(i, it, body, members)
+        data = _deps(i, it, where, top_index, final, seen, prods)
+        order = _barrier_deps(i, it, body, members)
         if overlap == "sequential" and it.scope is None and i > 0:
-            deps.append((i - 1, 0))
+            order.append((i - 1, 0))
+        deps = tuple(dict.fromkeys(data + order))
+        chip = tuple(d not in order and on_chip(it.einsum, outputs[body[d[0]].einsum]) for d in deps)
         by_einsum.setdefault(it.einsum, []).append(i)
         seen[it.einsum] = i
         if it.barrier_key is not None:
             members.setdefault(it.barrier_key, []).append(i)
-        c = it.cost
-        tasks.append(Task(it.einsum, c.unit, c.load_cycles_per_task, c.exec_cycles_per_task,
-                          c.store_cycles_per_task, tuple(dict.fromkeys(deps)), None, it.lag))
+        tasks.append(Task(it.einsum, it.cost.unit, *cycles(it.einsum), deps, None, it.lag, chip))
     depth = 2 if double_buffering else 1
-    tasks = [_with_buffer(t, i, by_einsum[t.einsum], depth) for i, t in enumerate(tasks)]
+    position = {i: pos for same in by_einsum.values() for pos, i in enumerate(same)}
+    tasks = [_with_buffer(t, position[i], by_einsum[t.einsum], depth) for i, t in enumerate(tasks)]
     return Phase(name, iterations, tuple(tasks), barrier, overlap)
+
+
+def _task_cycles(costs: dict[str, EinsumCost]):
+    """(load, exec, store) cycles per task of each Einsum, computed once."""
+    memo: dict[str, tuple[float, float, float]] = {}
+
+    def cycles(einsum: str) -> tuple[float, float, float]:
+        if einsum not in memo:
+            c = costs[einsum]
+            memo[einsum] = (c.load_cycles_per_task, c.exec_cycles_per_task, c.store_cycles_per_task)
+        return memo[einsum]
+
+    return cycles
 
 
 def _deps(i: int, it: _Item, where, top_index, final, seen, prods) -> list[tuple[int, int]]:
@@ -270,13 +298,20 @@ def _barrier_deps(i: int, it: _Item, body: list[_Item], members) -> list[tuple[i
     return [(j, 0) for j in members.get(previous, ())]
 
 
-def _with_buffer(task: Task, index: int, same: list[int], depth: int) -> Task:
-    """The task that used this task's input buffer ``depth`` tasks of the same Einsum ago."""
-    pos = same.index(index)
+def _with_fill_drain(phase: Phase, cycles: float) -> Phase:
+    """Charge a group's fill and drain once per iteration, to the first task of its body."""
+    if not cycles:
+        return phase
+    first = replace(phase.tasks[0], exec_cycles=phase.tasks[0].exec_cycles + cycles)
+    return replace(phase, tasks=(first, *phase.tasks[1:]))
+
+
+def _with_buffer(task: Task, pos: int, same: list[int], depth: int) -> Task:
+    """The task that used this task's input buffer ``depth`` tasks of the same Einsum ago
+    (``pos``: this task's position among the tasks of its Einsum, ``same``)."""
     back = pos - depth
     buffer_of = (same[back], 0) if back >= 0 else (same[back % len(same)], -(back // len(same)))
-    return Task(task.einsum, task.unit, task.load_cycles, task.exec_cycles, task.store_cycles, task.deps,
-                buffer_of, task.lag)
+    return replace(task, buffer_of=buffer_of)
 
 
 def phase_arrays(phase: Phase) -> PhaseArrays:
@@ -285,10 +320,13 @@ def phase_arrays(phase: Phase) -> PhaseArrays:
     ptr = [0]
     dep_task: list[int] = []
     dep_off: list[int] = []
+    dep_chip: list[bool] = []
     for t in phase.tasks:
-        for j, off in t.deps:
+        flags = t.dep_on_chip or (False,) * len(t.deps)
+        for (j, off), chip in zip(t.deps, flags, strict=True):
             dep_task.append(j)
             dep_off.append(off)
+            dep_chip.append(chip)
         ptr.append(len(dep_task))
     buf = [t.buffer_of or (-1, 0) for t in phase.tasks]
     return PhaseArrays(
@@ -300,6 +338,7 @@ def phase_arrays(phase: Phase) -> PhaseArrays:
         dep_ptr=np.array(ptr, dtype=np.int64),
         dep_task=np.array(dep_task, dtype=np.int64),
         dep_off=np.array(dep_off, dtype=np.int64),
+        dep_chip=np.array(dep_chip, dtype=np.bool_),
         buf_task=np.array([b[0] for b in buf], dtype=np.int64),
         buf_off=np.array([b[1] for b in buf], dtype=np.int64),
         units=units,

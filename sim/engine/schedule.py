@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.engine.kernels import ITER_MAX, empty_timeline, walk
+from sim.engine.kernels import ITER_MAX, SCALARS, empty_timeline, walk
 from sim.engine.program import Phase, PhaseArrays, phase_arrays
 
 MAX_PERIOD = 4
@@ -62,7 +62,7 @@ class _State:
 
     def __init__(self, arrays: PhaseArrays, window: int, start: float, timeline_rows: int):
         n = arrays.unit.shape[0]
-        self.scalars = np.full(4, start, np.float64)
+        self.scalars = np.full(SCALARS, start, np.float64)
         self.unit_free = np.full(len(arrays.units), start, np.float64)
         self.exec_end = np.full((n, window), start, np.float64)
         self.done = np.full((n, window), start, np.float64)
@@ -124,7 +124,8 @@ def walk_phase(phase: Phase, start: float, *, shared: bool = False, shortcut: bo
 def _run(arrays: PhaseArrays, phase: Phase, state: _State, it_from: int, it_to: int, shared: bool,
          jit: bool) -> None:
     walk(arrays.unit, arrays.load, arrays.exec, arrays.store, arrays.lag, arrays.dep_ptr, arrays.dep_task,
-         arrays.dep_off, arrays.buf_task, arrays.buf_off, phase.barrier, shared, it_from, it_to, phase.iterations,
+         arrays.dep_off, arrays.dep_chip, arrays.buf_task, arrays.buf_off, phase.barrier, shared, it_from, it_to,
+         phase.iterations,
          state.scalars, state.unit_free, state.exec_end, state.done, *state.timeline, jit=jit)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -65,3 +66,19 @@ def test_cli_reports_infeasible_mapping_without_traceback(tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 1
     assert "infeasible mapping" in err and "GlobalBuffer" in err
+
+
+def _spatial_presets() -> list[str]:
+    names = sorted(p.stem for p in (Path(arch.__file__).parent / "presets").glob("*.yaml"))
+    return [n for n in names if arch.load_arch(n).kind in ("spatial", "cpu")]
+
+
+@pytest.mark.parametrize("arch_name", _spatial_presets())
+def test_default_mapping_is_feasible_over_a_grid_of_gemm_sizes(arch_name):
+    from sim.engine.default import default_mapping
+    from sim.engine.evaluate import feasibility_problems
+
+    hw = arch.load_arch(arch_name)
+    for m, n, k in itertools.product([1, 3, 100, 256, 1024, 4096], [1, 16, 256, 768], [1, 7, 256, 1024]):
+        wl = workloads.load_workload("gemm", {"M": m, "N": n, "K": k})
+        assert feasibility_problems(hw, wl, default_mapping(hw, wl)) == [], (m, n, k)

@@ -85,3 +85,39 @@ def test_results_are_deterministic(case):
     first, _ = _run(workload, hw)
     second, _ = _run(workload, hw)
     assert first.to_dict() == second.to_dict()
+
+
+@st.composite
+def ceil_gemms(draw):
+    """GEMM with m split as ceil(M / inner) x inner over DRAM and the GLB, k split likewise."""
+    m, k = draw(st.sampled_from([7, 10, 13, 30])), draw(st.sampled_from([5, 12, 17]))
+    m_inner, k_inner = draw(st.integers(1, m)), draw(st.integers(1, k))
+    return m, k, m_inner, k_inner, draw(st.sampled_from([2, 8]))
+
+
+def _ceil_gemm(m: int, k: int, m_inner: int, k_inner: int, dram_bw: int, padded: bool):
+    m_outer, k_outer = -(-m // m_inner), -(-k // k_inner)
+    size_m, size_k = (m_outer * m_inner, k_outer * k_inner) if padded else (m, k)
+    workload = workloads.load_workload("gemm", {"M": size_m, "N": 4, "K": size_k})
+    arch = load_arch_dict(TRI, {"dram_bw": dram_bw})
+    from sim.engine.mapping import mapping_from_dict
+
+    mapping = mapping_from_dict({"einsums": {"Z": {"unit": "PE", "levels": {
+        "DRAM": {"temporal": [{"m": m_outer}, {"k": k_outer}]},
+        "GLB": {"temporal": [{"m": m_inner}, "n", {"k": k_inner}]}}}}}, arch, workload)
+    return workload, evaluate(arch, workload, mapping)
+
+
+@SETTINGS
+@given(ceil_gemms())
+def test_ceil_factors_lie_between_compulsory_and_padded(case):
+    workload, real = _ceil_gemm(*case, padded=False)
+    _, padded = _ceil_gemm(*case, padded=True)
+    dram, pad = real.traffic_at("DRAM"), padded.traffic_at("DRAM")
+    assert dram.read_bytes >= sum(t.size_bytes for t in workload.inputs) * (1 - 1e-12)
+    assert dram.write_bytes >= sum(t.size_bytes for t in workload.outputs) * (1 - 1e-12)
+    assert dram.read_bytes <= pad.read_bytes * (1 + 1e-12)
+    assert dram.write_bytes <= pad.write_bytes * (1 + 1e-12)
+    macs = workload.einsums[0].points
+    assert macs <= real.einsums[0].compute_cycles <= padded.einsums[0].compute_cycles
+    assert real.latency_cycles <= padded.latency_cycles * (1 + 1e-9)

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 import arch
 import workloads
 from sim.engine.evaluate import evaluate, plan
-from sim.engine.kernels import empty_timeline, walk
+from sim.engine.kernels import SCALARS, empty_timeline, walk
 from sim.engine.mapping import mapping_from_dict
 from sim.engine.program import Phase, Task
 from sim.engine.schedule import schedule, walk_phase
@@ -39,6 +39,31 @@ def test_double_buffering_overlaps_loads_with_compute():
     assert walk_phase(_phase(10.0, 5.0, 2.0, 3, double_buffering=False), 0.0).end_cycle == 47.0
 
 
+def test_shared_channel_backfills_the_next_load_before_the_previous_store():
+    # One port for loads and stores; load 10, compute 20, store 5, 3 tiles, two buffers.
+    # Tile 0: load 0-10, compute 10-30, store 30-35 (the port idles 10-30). Tile 1's load takes
+    # that gap (10-20) instead of waiting for the store: compute 30-50, store 50-55. Tile 2's
+    # load (buffer free at 30) takes the gap 35-50: 35-45; compute 50-70, store 70-75.
+    # Compute-bound, as with separate read and write channels: 10 + 3 x 20 + 5 = 75.
+    assert walk_phase(_phase(10.0, 20.0, 5.0, 3), 0.0, shared=True).end_cycle == 75.0
+    assert walk_phase(_phase(10.0, 20.0, 5.0, 3), 0.0, shared=False).end_cycle == 75.0
+    # Port-bound (load 10, compute 2, store 5): the port is busy 15 per tile; loads 0-10, 17-27,
+    # 34-44; stores 12-17, 29-34, 46-51 (each at the end of its compute).
+    assert walk_phase(_phase(10.0, 2.0, 5.0, 3), 0.0, shared=True).end_cycle == 51.0
+
+
+def test_a_consumer_reading_on_chip_waits_for_the_compute_not_the_store():
+    # Producer P: compute 10, store 6 to DRAM; consumer C (same unit) depends on P, compute 5.
+    # Reading P's output from DRAM, C starts after the store (16) and the phase ends at 21; reading it on
+    # chip, C starts after P's compute (10), ends at 15, and the phase ends with P's store (16).
+    for chip, start, end in ((False, 16.0, 21.0), (True, 10.0, 16.0)):
+        tasks = (Task("P", "U", 0.0, 10.0, 6.0, (), (0, 2), 0),
+                 Task("C", "U", 0.0, 5.0, 0.0, ((0, 0),), (1, 2), 0, (chip,)))
+        timing = walk_phase(Phase("p", 1, tasks, False, "pipelined"), 0.0, shortcut=False, timeline_rows=4)
+        assert [r["start_cycle"] for r in timing.timeline if r["einsum"] == "C"] == [start]
+        assert timing.end_cycle == end
+
+
 def test_compute_bound_tiles_run_back_to_back():
     # load 1, compute 10: 4 tiles -> 1 + 4*10 + store 1 = 42.
     assert walk_phase(_phase(1.0, 10.0, 1.0, 4), 0.0).end_cycle == 42.0
@@ -59,8 +84,10 @@ def random_phases(draw):
         if draw(st.booleans()):
             deps.append((draw(st.integers(0, n - 1)), 1))
         cycles = [float(draw(st.integers(0, 20))) for _ in range(3)]
-        tasks.append(Task(f"E{j}", f"U{draw(st.integers(0, units - 1))}", *cycles, tuple(dict.fromkeys(deps)),
-                          (j, draw(st.integers(1, 2))), lags[j]))
+        deps = tuple(dict.fromkeys(deps))
+        chip = tuple(draw(st.booleans()) for _ in deps)
+        tasks.append(Task(f"E{j}", f"U{draw(st.integers(0, units - 1))}", *cycles, deps,
+                          (j, draw(st.integers(1, 2))), lags[j], chip))
     return Phase("p", iterations, tuple(tasks), draw(st.booleans()), "pipelined")
 
 
@@ -74,14 +101,14 @@ def test_numba_kernel_equals_python_twin(phase, shared):
     outs = []
     for jit in (True, False):
         n = a.unit.shape[0]
-        state = np.zeros(4)
+        state = np.zeros(SCALARS)
         unit_free = np.zeros(len(a.units))
         exec_end = np.zeros((n, window))
         done = np.zeros((n, window))
         timeline = empty_timeline(64)
-        walk(a.unit, a.load, a.exec, a.store, a.lag, a.dep_ptr, a.dep_task, a.dep_off, a.buf_task, a.buf_off,
-             phase.barrier, shared, 0, phase.iterations + int(a.lag.max()), phase.iterations, state, unit_free,
-             exec_end, done, *timeline, jit=jit)
+        walk(a.unit, a.load, a.exec, a.store, a.lag, a.dep_ptr, a.dep_task, a.dep_off, a.dep_chip, a.buf_task,
+             a.buf_off, phase.barrier, shared, 0, phase.iterations + int(a.lag.max()), phase.iterations, state,
+             unit_free, exec_end, done, *timeline, jit=jit)
         outs.append((state, unit_free, exec_end, done, *timeline))
     for x, y in zip(*outs, strict=True):
         assert np.array_equal(x, y)
@@ -148,8 +175,8 @@ def test_every_task_starts_after_its_dependencies(top, inner):
     n, lag = a.unit.shape[0], int(a.lag.max())
     window = lag + 4
     timeline = empty_timeline(n * (phase.iterations + lag))
-    walk(a.unit, a.load, a.exec, a.store, a.lag, a.dep_ptr, a.dep_task, a.dep_off, a.buf_task, a.buf_off,
-         phase.barrier, True, 0, phase.iterations + lag, phase.iterations, np.zeros(4), np.zeros(len(a.units)),
+    walk(a.unit, a.load, a.exec, a.store, a.lag, a.dep_ptr, a.dep_task, a.dep_off, a.dep_chip, a.buf_task, a.buf_off,
+         phase.barrier, True, 0, phase.iterations + lag, phase.iterations, np.zeros(SCALARS), np.zeros(len(a.units)),
          np.zeros((n, window)), np.zeros((n, window)), *timeline)
     units, tasks, iters, starts, ends, count = timeline
     assert count[0] == n * phase.iterations
