@@ -4,6 +4,8 @@ Run: ``python benchmarks/bench_engine.py`` (add ``--quick`` for smaller cases).
 
 - *walk*: every tile (task) of the schedule is simulated by the Numba kernel;
 - *closed form*: identical iterations are skipped once the schedule repeats (exact);
+- *program*: building the task program of a fused group whose nested group has thousands of
+  sub-iterations (every sub-iteration is a task of the outer body), and its schedule;
 - *mappings/s*: candidate mappings through :func:`sim.engine.evaluate.latency_cycles`
   (counts, feasibility, program, schedule), the mapper's inner loop;
 - *batched mappings/s*: the same candidates as arrays through :func:`sim.engine.batch.evaluate_batch`
@@ -53,6 +55,15 @@ def tiles_per_second(name: str, hw, wl, mapping) -> None:
     print(f"{name}: {walked.tasks_total:,} tiles; walk {t_walk:.3f} s = {walked.tasks_walked / t_walk:,.0f} tiles/s; "
           f"closed form {t_fast * 1e3:.1f} ms = {fast.tasks_total / t_fast:,.0f} tiles/s effective "
           f"({fast.tasks_walked:,} walked); latency {fast.latency_cycles:,.0f} cycles")
+
+
+def program_tasks_per_second(name: str, hw, wl, mapping) -> None:
+    p, t_plan = _timed(lambda: plan(hw, wl, mapping))
+    sched, t_sched = _timed(lambda: schedule(p.phases, shortcut=True, timeline_rows=0))
+    body = sum(len(ph.tasks) for ph in p.phases)
+    print(f"{name}: program of {body:,} tasks per body in {t_plan:.3f} s (counts, costs, program) = "
+          f"{body / t_plan:,.0f} tasks/s; schedule {t_sched:.3f} s ({sched.tasks_walked:,} of "
+          f"{sched.tasks_total:,} tiles walked)")
 
 
 def gemm_candidates(hw, wl, limit: int):
@@ -144,6 +155,11 @@ def main() -> None:
     data["fusion"][0]["overlap"] = "pipelined"
     mapping = mapping_from_dict(data, fusemax, attn)
     tiles_per_second(f"1-pass attention M=P={seq} on fusemax (+Binding mapping)", fusemax, attn, mapping)
+    keys = 1 << 18 if args.quick else 1 << 20
+    long = workloads.load_workload("attention_1pass", {"B": 1, "H": 12, "M": keys, "P": 1024})
+    data["fusion"][0]["loops"] = ["b", "h", {"p": 1}]
+    program_tasks_per_second(f"1-pass attention, {keys:,} keys = {keys // 256:,} key blocks (nested M1 group)",
+                             fusemax, long, mapping_from_dict(data, fusemax, long))
     small = workloads.load_workload("gemm", {"M": 1024, "N": 1024, "K": 1024})
     gemm_list = list(gemm_candidates(teaching, small, 200 if args.quick else 1000))
     mappings_per_second("GEMM 1024^3 candidates on teaching_array", teaching, small, gemm_list)

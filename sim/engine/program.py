@@ -18,10 +18,12 @@ rank; the previous body when the carried rank is a phase loop). Overlap modes:
 
 from __future__ import annotations
 
-import functools
+import contextlib
+import gc
 import math
 from collections.abc import Mapping as MappingABC
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import numpy as np
 
@@ -93,6 +95,25 @@ def producers(workload: Workload, mapped: set[str]) -> dict[str, dict[str, bool]
 
 def build_phases(root: FusionGroup, costs: MappingABC[str, EinsumCost], workload: Workload,
                  double_buffering: bool) -> tuple[Phase, ...]:
+    with _collector_paused():
+        return _build_phases(root, costs, workload, double_buffering)
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """Bodies of nested groups hold hundreds of thousands of tasks (tuples only, no cycles): the
+    cyclic garbage collector would rescan them over and over while they are made."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build_phases(root: FusionGroup, costs: MappingABC[str, EinsumCost], workload: Workload,
+                  double_buffering: bool) -> tuple[Phase, ...]:
     prods = producers(workload, set(costs))
     outputs = {e.name: e.output.tensor for e in workload.einsums}
     phases = []
@@ -101,8 +122,7 @@ def build_phases(root: FusionGroup, costs: MappingABC[str, EinsumCost], workload
             iterations = math.prod(loop.factor for loop in child.loops)
             body = _unroll(child, costs, prods, (), True, workload.iterative_ranks)
             stride = carry_stride(child, workload.iterative_ranks) or 1
-            body = [_Item(it.einsum, it.cost, it.scope, it.sub, it.lag, it.barrier_key,
-                          stride if it.scope is None else it.stride) for it in body]
+            body = [it._replace(stride=stride) if it.scope is None else it for it in body]
             barrier = child.overlap in ("stall", "sequential")
             phase = _finish(child.name, iterations, body, prods, barrier, child.overlap, double_buffering, outputs)
             phases.append(_with_fill_drain(phase, child.fill_drain_cycles))
@@ -117,9 +137,9 @@ def _reads_on_chip(cost: EinsumCost, tensor: str) -> bool:
     return all(c.level != cost.outer for c in cost.counts if c.tensor == tensor)
 
 
-@dataclass(frozen=True)
-class _Item:
-    """One task of the unrolled body: its sub-iteration ``sub`` in subgroup ``scope``."""
+class _Item(NamedTuple):
+    """One task of the unrolled body: its sub-iteration ``sub`` in subgroup ``scope`` (a named
+    tuple: bodies of nested groups hold one per sub-iteration, so it must be cheap to make)."""
 
     einsum: str
     cost: EinsumCost
@@ -187,8 +207,8 @@ def _fold(body: list[_Item]) -> list[_Item]:
     def position(it: _Item) -> tuple[int, int]:
         return (it.epoch - it.span if it.epoch >= it.span else it.epoch, it.order)
 
-    moved = [replace(it, lag=1) if it.epoch >= it.span else it for it in inside]
-    after = [replace(it, lag=max(it.lag, 1)) for it in body[last + 1:]]
+    moved = [it._replace(lag=1) if it.epoch >= it.span else it for it in inside]
+    after = [it._replace(lag=max(it.lag, 1)) for it in body[last + 1:]]
     return [*body[:first], *sorted(moved, key=position), *after]
 
 
@@ -207,21 +227,21 @@ def _subgroup(group: FusionGroup, costs, prods, scope: tuple, iterative: tuple[s
     names = [c for c in group.children if isinstance(c, str)]
     stage = stages(names, costs, prods) if group.overlap == "pipelined" else {}
     depth = max(stage.values(), default=0)
+    stall = group.overlap == "stall"
+    pipelined = group.overlap == "pipelined"
+    sequential_key = (*scope, "seq") if group.overlap == "sequential" else None
+    plan = [(item, stage.get(item.einsum, 0), item.scope is None,
+             names.index(item.einsum) if item.scope is None else 0) for item in inner]
     out: list[_Item] = []
     for epoch in range(n + depth):
-        for item in inner:
-            sub = epoch - stage.get(item.einsum, 0)
+        for item, skew, own, order in plan:
+            sub = epoch - skew
             if not 0 <= sub < n:
                 continue
-            key = None
-            if group.overlap == "stall":
-                key = (*scope, sub)
-            elif group.overlap == "sequential":
-                key = (*scope, "seq")
-            own = item.scope is None
             if own:
-                out.append(_Item(item.einsum, item.cost, scope, sub, 0, key, stride,
-                                 epoch if group.overlap == "pipelined" else -1, n, names.index(item.einsum)))
+                key = (*scope, sub) if stall else sequential_key
+                out.append(_Item(item.einsum, item.cost, scope, sub, 0, key, stride, epoch if pipelined else -1, n,
+                                 order))
             else:
                 out.append(item)
     return out
@@ -232,44 +252,41 @@ def _finish(name: str, iterations: int, body: list[_Item], prods, barrier: bool,
     """Attach dependencies and buffer predecessors to the unrolled body. A dependency on data the
     consumer reads on chip waits for the producer's compute, not for its store to the outer level."""
     costs = {it.einsum: it.cost for it in body}
-    cycles = _task_cycles(costs)
-    on_chip = functools.cache(lambda einsum, tensor: _reads_on_chip(costs[einsum], tensor))
+    fixed = {e: (c.unit, c.load_cycles_per_task, c.exec_cycles_per_task, c.store_cycles_per_task)
+             for e, c in costs.items()}
+    on_chip = {(e, p): _reads_on_chip(costs[e], outputs[p]) for e in costs for p in costs}
+    names = [it.einsum for it in body]
     where = {(it.einsum, it.scope, it.sub): i for i, it in enumerate(body)}
     top_index = {it.einsum: i for i, it in enumerate(body) if it.scope is None}
-    final = {it.einsum: i for i, it in enumerate(body)}
+    final = {e: i for i, e in enumerate(names)}
     seen: dict[str, int] = {}
     members: dict[tuple, list[int]] = {}
     by_einsum: dict[str, list[int]] = {}
+    for i, e in enumerate(names):
+        by_einsum.setdefault(e, []).append(i)
+    placed = dict.fromkeys(by_einsum, 0)
+    depth = 2 if double_buffering else 1
     tasks = []
     for i, it in enumerate(body):
+        e = it.einsum
         data = _deps(i, it, where, top_index, final, seen, prods)
         order = _barrier_deps(i, it, body, members)
         if overlap == "sequential" and it.scope is None and i > 0:
             order.append((i - 1, 0))
-        deps = tuple(dict.fromkeys(data + order))
-        chip = tuple(d not in order and on_chip(it.einsum, outputs[body[d[0]].einsum]) for d in deps)
-        by_einsum.setdefault(it.einsum, []).append(i)
-        seen[it.einsum] = i
+        if order:
+            deps = tuple(dict.fromkeys(data + order))
+            chip = tuple(d not in order and on_chip[e, names[d[0]]] for d in deps)
+        else:
+            deps = tuple(dict.fromkeys(data))
+            chip = tuple(on_chip[e, names[d[0]]] for d in deps)
+        seen[e] = i
         if it.barrier_key is not None:
             members.setdefault(it.barrier_key, []).append(i)
-        tasks.append(Task(it.einsum, it.cost.unit, *cycles(it.einsum), deps, None, it.lag, chip))
-    depth = 2 if double_buffering else 1
-    position = {i: pos for same in by_einsum.values() for pos, i in enumerate(same)}
-    tasks = [_with_buffer(t, position[i], by_einsum[t.einsum], depth) for i, t in enumerate(tasks)]
+        buffer_of = _buffer_of(placed[e], by_einsum[e], depth)
+        placed[e] += 1
+        unit, load, exe, store = fixed[e]
+        tasks.append(Task(e, unit, load, exe, store, deps, buffer_of, it.lag, chip))
     return Phase(name, iterations, tuple(tasks), barrier, overlap)
-
-
-def _task_cycles(costs: dict[str, EinsumCost]):
-    """(load, exec, store) cycles per task of each Einsum, computed once."""
-    memo: dict[str, tuple[float, float, float]] = {}
-
-    def cycles(einsum: str) -> tuple[float, float, float]:
-        if einsum not in memo:
-            c = costs[einsum]
-            memo[einsum] = (c.load_cycles_per_task, c.exec_cycles_per_task, c.store_cycles_per_task)
-        return memo[einsum]
-
-    return cycles
 
 
 def _deps(i: int, it: _Item, where, top_index, final, seen, prods) -> list[tuple[int, int]]:
@@ -306,40 +323,42 @@ def _with_fill_drain(phase: Phase, cycles: float) -> Phase:
     return replace(phase, tasks=(first, *phase.tasks[1:]))
 
 
-def _with_buffer(task: Task, pos: int, same: list[int], depth: int) -> Task:
-    """The task that used this task's input buffer ``depth`` tasks of the same Einsum ago
-    (``pos``: this task's position among the tasks of its Einsum, ``same``)."""
+def _buffer_of(pos: int, same: list[int], depth: int) -> tuple[int, int]:
+    """The task that used a task's input buffer ``depth`` tasks of the same Einsum ago
+    (``pos``: the task's position among the tasks of its Einsum, ``same``)."""
     back = pos - depth
-    buffer_of = (same[back], 0) if back >= 0 else (same[back % len(same)], -(back // len(same)))
-    return replace(task, buffer_of=buffer_of)
+    return (same[back], 0) if back >= 0 else (same[back % len(same)], -(back // len(same)))
 
 
 def phase_arrays(phase: Phase) -> PhaseArrays:
-    units = tuple(dict.fromkeys(t.unit for t in phase.tasks))
+    tasks = phase.tasks
+    units = tuple(dict.fromkeys(t.unit for t in tasks))
     uid = {u: i for i, u in enumerate(units)}
-    ptr = [0]
-    dep_task: list[int] = []
-    dep_off: list[int] = []
-    dep_chip: list[bool] = []
-    for t in phase.tasks:
-        flags = t.dep_on_chip or (False,) * len(t.deps)
-        for (j, off), chip in zip(t.deps, flags, strict=True):
-            dep_task.append(j)
-            dep_off.append(off)
-            dep_chip.append(chip)
-        ptr.append(len(dep_task))
-    buf = [t.buffer_of or (-1, 0) for t in phase.tasks]
+    ptr = np.zeros(len(tasks) + 1, dtype=np.int64)
+    np.cumsum([len(t.deps) for t in tasks], out=ptr[1:])
+    deps = [d for t in tasks for d in t.deps]
+    chips = [c for t in tasks for c in _chip_flags(t)]
+    buf = [t.buffer_of or (-1, 0) for t in tasks]
     return PhaseArrays(
-        unit=np.array([uid[t.unit] for t in phase.tasks], dtype=np.int64),
-        load=np.array([t.load_cycles for t in phase.tasks], dtype=np.float64),
-        exec=np.array([t.exec_cycles for t in phase.tasks], dtype=np.float64),
-        store=np.array([t.store_cycles for t in phase.tasks], dtype=np.float64),
-        lag=np.array([t.lag for t in phase.tasks], dtype=np.int64),
-        dep_ptr=np.array(ptr, dtype=np.int64),
-        dep_task=np.array(dep_task, dtype=np.int64),
-        dep_off=np.array(dep_off, dtype=np.int64),
-        dep_chip=np.array(dep_chip, dtype=np.bool_),
+        unit=np.array([uid[t.unit] for t in tasks], dtype=np.int64),
+        load=np.array([t.load_cycles for t in tasks], dtype=np.float64),
+        exec=np.array([t.exec_cycles for t in tasks], dtype=np.float64),
+        store=np.array([t.store_cycles for t in tasks], dtype=np.float64),
+        lag=np.array([t.lag for t in tasks], dtype=np.int64),
+        dep_ptr=ptr,
+        dep_task=np.array([d[0] for d in deps], dtype=np.int64),
+        dep_off=np.array([d[1] for d in deps], dtype=np.int64),
+        dep_chip=np.array(chips, dtype=np.bool_),
         buf_task=np.array([b[0] for b in buf], dtype=np.int64),
         buf_off=np.array([b[1] for b in buf], dtype=np.int64),
         units=units,
     )
+
+
+def _chip_flags(task: Task) -> tuple[bool, ...]:
+    if not task.dep_on_chip:
+        return (False,) * len(task.deps)
+    if len(task.dep_on_chip) != len(task.deps):
+        raise ValueError(f"task {task.einsum!r} has {len(task.deps)} dependencies but "
+                         f"{len(task.dep_on_chip)} dep_on_chip flags")
+    return task.dep_on_chip

@@ -201,3 +201,57 @@ def test_pipelining_across_outer_iterations_helps_fusemax():
     seq = evaluate(*_fusemax("pipelined", "sequential")).latency_cycles
     pipe = evaluate(*_fusemax("pipelined", "pipelined")).latency_cycles
     assert pipe < seq
+
+
+def _fusemax_sized(m: int, p: int, overlap_m1: str, overlap_p2: str):
+    hw = arch.load_arch("fusemax")
+    wl = workloads.load_workload("attention_1pass", {"B": 16, "H": 8, "M": m, "P": p})
+    data = copy.deepcopy(yaml.safe_load(EXAMPLE.read_text())["mapping"])
+    data["fusion"][0]["overlap"] = overlap_p2
+    data["fusion"][0]["children"][0]["overlap"] = overlap_m1
+    return hw, wl, mapping_from_dict(data, hw, wl)
+
+
+@pytest.mark.parametrize(("m", "p"), [(1024, 1024), (2048, 512), (4096, 1024)])
+@pytest.mark.parametrize("top", ["sequential", "stall", "pipelined"])
+@pytest.mark.parametrize("inner", ["sequential", "stall", "pipelined"])
+def test_shortcut_is_bit_exact_on_nested_groups(m, p, top, inner):
+    # Fused attention: group P2 (loops b, h, p) around the inner key-block group M1 (loop m1,
+    # M / M0 = M / 256 sub-iterations of its 11 Einsums) and AV. Every sub-iteration is a task of
+    # the P2 body: 11 M / 256 + 1 tasks, repeated once per (b, h) = 16 * 8 times (P2 = 1).
+    hw, wl, mapping = _fusemax_sized(m, p, inner, top)
+    (phase,) = plan(hw, wl, mapping).phases
+    assert len(phase.tasks) == 11 * m // 256 + 1
+    assert phase.iterations == 16 * 8
+    fast = evaluate(hw, wl, mapping, shortcut=True)
+    slow = evaluate(hw, wl, mapping, shortcut=False)
+    assert fast.latency_cycles == slow.latency_cycles
+    assert dict(fast.energy_pj) == dict(slow.energy_pj)
+    assert slow.metrics["tasks_total"] == phase.iterations * len(phase.tasks)
+    assert slow.metrics["tasks_walked"] >= slow.metrics["tasks_total"]
+    assert fast.metrics["tasks_walked"] < slow.metrics["tasks_walked"]
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_building_the_program_leaves_the_garbage_collector_as_it_was(enabled):
+    import gc
+
+    hw, wl, mapping = _fusemax("pipelined")
+    was = gc.isenabled()
+    try:
+        if not enabled:
+            gc.disable()
+        plan(hw, wl, mapping)
+        assert gc.isenabled() == enabled
+    finally:
+        if was:
+            gc.enable()
+
+
+def test_phase_arrays_reject_a_task_with_the_wrong_number_of_on_chip_flags():
+    from sim.engine.program import phase_arrays
+
+    tasks = (Task("P", "U", 0.0, 1.0, 0.0, (), (0, 2), 0),
+             Task("C", "U", 0.0, 1.0, 0.0, ((0, 0),), (1, 2), 0, (True, False)))
+    with pytest.raises(ValueError, match="1 dependencies but 2 dep_on_chip flags"):
+        phase_arrays(Phase("p", 1, tasks, False, "pipelined"))
