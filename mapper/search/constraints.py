@@ -3,7 +3,7 @@
 Example::
 
     constraints:
-      imperfect: false             # true: also non-dividing tiles (engine must accept partial tiles)
+      imperfect: true              # false: only tile factors that divide the rank size
       fusion: search               # search | fused | unfused
       bind: {Z: PEArray}           # Einsum -> compute unit
       levels:
@@ -47,8 +47,8 @@ class Constraints(BaseModel):
     """Restrictions of the map space; anything left out is searched."""
 
     model_config = FROZEN
-    imperfect: bool = Field(False, description="Also try tile factors that do not divide the rank size (the "
-                            "outermost factor takes the ceiling); needs an engine that accepts partial tiles.")
+    imperfect: bool = Field(True, description="Also try tile factors that do not divide the rank size (the "
+                            "outermost factor takes the ceiling and the last tile is partial); false: divisors only.")
     fusion: Literal["search", "fused", "unfused"] = Field("search",
         description="Whether consecutive Einsums share tiles on chip: searched, forced, or forbidden.")
     bind: dict[str, str] = Field(default_factory=dict, description="Einsum name -> compute unit.")

@@ -44,10 +44,10 @@ def build_space(arch: Architecture, workload: Workload, settings: SearchSettings
 
     if settings.constraints is not None:
         check_constraints(settings.constraints, arch, workload)
-    return CascadeSpace(arch, workload, settings.constraints, EngineEvaluator())
+    return CascadeSpace(arch, workload, settings.constraints, EngineEvaluator(), batched=settings.batched)
 
 
-def _default_genome(space, arch: Architecture, workload: Workload):
+def default_genome(space, arch: Architecture, workload: Workload):
     """The engine's default mapping as a genome (the search starts from it), if the space holds it."""
     from sim.engine.default import default_mapping
 
@@ -63,9 +63,9 @@ def search_mapping(arch: Architecture, workload: Workload, settings: SearchSetti
     from sim.engine.evaluate import evaluate
 
     space = build_space(arch, workload, settings)
-    run = run_search(space, settings.strategy, settings.objective,
-                     Budget(settings.budget_mappings, settings.budget_seconds), settings.seed, settings.batch_size,
-                     settings.return_on_interrupt, _default_genome(space, arch, workload))
+    budget = Budget(settings.budget_mappings, settings.budget_seconds)
+    run = run_search(space, settings.strategy, settings.objective, budget, settings.seed, settings.batch_size_for(),
+                     settings.return_on_interrupt, default_genome(space, arch, workload), settings.use_bounds)
     if run.genome is None or not math.isfinite(run.stats.best_score):
         raise SimulationError(f"no valid mapping found after {run.stats.evaluated} mappings "
                               f"({run.stats.pruned} pruned: spatial fan-out; the rest did not fit); "

@@ -26,12 +26,13 @@ def encode(space, mapping: Mapping) -> np.ndarray | None:
             return None
         genome[gene] = choices.index(loops.get(rank, 1))
     for eg in space.einsums:
-        if not _encode_einsum(space, eg, mapping.einsums.get(eg.einsum.name), genome):
+        if not _encode_einsum(space, eg, mapping.einsums.get(eg.einsum.name), genome,
+                              mapping.group_loops(eg.einsum.name) if eg.einsum.name in mapping.einsums else ()):
             return None
     return genome if space.decode(genome).mapping is not None else None
 
 
-def _encode_einsum(space, eg, em: EinsumMapping | None, genome: np.ndarray) -> bool:
+def _encode_einsum(space, eg, em: EinsumMapping | None, genome: np.ndarray, group_loops) -> bool:
     if em is None or em.unit not in eg.units:
         return False
     choice = eg.units.index(em.unit)
@@ -44,7 +45,9 @@ def _encode_einsum(space, eg, em: EinsumMapping | None, genome: np.ndarray) -> b
     sizes = space.sizes
     for rank, gene in zip(ranks, eg.factors, strict=True):
         row = _row_of(layout, by_level, rank)
-        rows = space.rows(layout, eg.einsum, rank, math.prod(row), set(spatial_ranks(space.workload, eg.einsum)))
+        used = math.prod(lp.factor for lp in group_loops if lp.rank == rank)
+        rows = space.rows(layout, eg.einsum, rank, max(1, eg.einsum.rank_sizes[rank] // used),
+                          set(spatial_ranks(space.workload, eg.einsum)), used > 1)
         if row not in rows:
             return False
         genome[gene] = rows.index(row)

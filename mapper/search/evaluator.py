@@ -6,11 +6,14 @@ task program), its Numba schedule (latency only, no timeline) and its energy mod
 --mapping`` reports, without building the result tables. Infeasible mappings are
 marked invalid.
 
-Candidates in a search differ from each other in a few Einsums at a time, so the cost
-of one Einsum (counts, cycles, dynamic energy) is cached by everything it depends on:
-its own nest, the loops of its fusion groups, the tensors' home levels and whether the
-schedule walks its outermost loops. The composition below is the engine's own
-:func:`sim.engine.evaluate.plan`; a test checks both agree on random mappings.
+This is the per-mapping path (``SearchSettings(batched=False)``, and the fallback of the
+batched one). Candidates in a search differ from each other in a few Einsums at a time,
+so the cost of one Einsum (counts, cycles, dynamic energy) is cached by everything it
+depends on: its own nest, the loops of its fusion groups, the tensors' home levels as it
+sees them (with on-chip reuse between the Einsums of a phase) and whether the schedule
+walks its outermost loops. The cached costs go into the engine's own
+:func:`sim.engine.evaluate.plan` (``cost_fn``); a test checks the result equals
+:func:`sim.engine.evaluate.evaluate` on random mappings.
 """
 
 from __future__ import annotations
@@ -23,11 +26,10 @@ import numpy as np
 from arch import Architecture
 from mapper.search.space import Costs
 from sim.engine.costs import EinsumCost, einsum_cost
-from sim.engine.counts import tensor_homes
+from sim.engine.counts import einsum_homes, on_chip_reuse
 from sim.engine.energy import einsum_energy_pj, leakage_energy_pj
-from sim.engine.feasibility import check_feasible
+from sim.engine.evaluate import plan
 from sim.engine.mapping import Mapping
-from sim.engine.program import build_phases
 from sim.engine.schedule import schedule
 from sim.errors import InfeasibleMapping
 from workloads import Workload
@@ -58,25 +60,27 @@ class EngineEvaluator:
 
     def one(self, arch: Architecture, workload: Workload, mapping: Mapping) -> tuple[float, float] | None:
         """(latency cycles, energy pJ), or None when the mapping is infeasible."""
-        homes = tensor_homes(mapping, arch, workload)
-        root_einsums = {c for c in mapping.root.children if isinstance(c, str)}
-        costs: dict[str, EinsumCost] = {}
-        dynamic = 0.0
-        for name in mapping.root.einsums():
-            cost, pj = self._cost(mapping, arch, workload, name, homes, name in root_einsums)
-            costs[name] = cost
-            dynamic += pj
+        reuse: list = []
+        dynamic: dict[str, float] = {}
+
+        def cost(mapping: Mapping, arch: Architecture, workload: Workload, name: str, homes, walked: bool):
+            if not reuse:
+                reuse.append(on_chip_reuse(mapping, arch, workload, homes))
+            local, forced = einsum_homes(name, homes, reuse[0])
+            key = (name, mapping.einsums[name], mapping.group_loops(name), tuple(sorted(local.items())),
+                   tuple(sorted(forced.items())), walked)
+            einsum_cost_value, dynamic[name] = self._cost(key, mapping, arch, workload, name, homes, walked)
+            return einsum_cost_value
+
         try:
-            check_feasible(mapping, arch, costs, homes)
+            p = plan(arch, workload, mapping, cost_fn=cost)
         except InfeasibleMapping:
             return None
-        phases = build_phases(mapping.root, costs, workload, mapping.double_buffering)
-        cycles = schedule(phases, shared=arch.storage[0].shared_bandwidth, timeline_rows=0).latency_cycles
-        return cycles, dynamic + sum(leakage_energy_pj(arch, cycles).values())
+        cycles = schedule(p.phases, shared=arch.storage[0].shared_bandwidth, timeline_rows=0).latency_cycles
+        return cycles, sum(dynamic.values()) + sum(leakage_energy_pj(arch, cycles).values())
 
-    def _cost(self, mapping: Mapping, arch: Architecture, workload: Workload, name: str, homes: dict,
+    def _cost(self, key: tuple, mapping: Mapping, arch: Architecture, workload: Workload, name: str, homes,
               walked: bool) -> tuple[EinsumCost, float]:
-        key = (name, mapping.einsums[name], mapping.group_loops(name), tuple(sorted(homes.items())), walked)
         hit = self._cache.get(key)
         if hit is not None:
             self.hits += 1

@@ -69,8 +69,12 @@ def spatial_ranks(workload: Workload, einsum: Einsum) -> tuple[str, ...]:
 
 
 def factor_table(layout: UnitLayout, rank: str, remainder: int, spatial_ok: bool, iterative: bool,
-                 constraints: Constraints | None) -> np.ndarray:
-    """Rows of slot factors for ``rank`` (product ``remainder``, or >= it if imperfect)."""
+                 constraints: Constraints | None, grouped: bool = False) -> np.ndarray:
+    """Rows of slot factors for ``rank`` (product ``remainder``, or >= it if imperfect).
+
+    Imperfect rows only for ranks without fusion-group loops: the engine takes the ceiling at the
+    rank's outermost loop, which for a grouped rank is the group's (a divisor).
+    """
     caps = []
     for slot in layout.slots:
         if slot.spatial:
@@ -79,7 +83,7 @@ def factor_table(layout: UnitLayout, rank: str, remainder: int, spatial_ok: bool
             caps.append(1)
         else:
             caps.append(remainder)
-    imperfect = constraints is not None and constraints.imperfect and not iterative
+    imperfect = constraints is not None and constraints.imperfect and not iterative and not grouped
     table = _table(remainder, tuple(caps), imperfect)
     return _apply_fixed(table, layout, rank, constraints)
 

@@ -68,17 +68,19 @@ class _Tracker:
         self.latency = self.energy = math.nan
         self.proposed = self.pruned = self.duplicates = self.bounded = self.evaluated = self.valid = 0
         self.history: list[tuple[int, float, float]] = []
+        self.use_bounds = True
 
 
 def run_search(space: MapSpace, strategy: str = "auto", objective: str = "edp", budget: Budget | None = None,
                seed: int = 0, batch_size: int = 512, return_on_interrupt: bool = True,
-               initial: np.ndarray | None = None) -> SearchRun:
+               initial: np.ndarray | None = None, use_bounds: bool = True) -> SearchRun:
     """Search ``space`` until the budget is spent, the space is exhausted or Ctrl-C.
 
     On Ctrl-C the best mapping so far is returned (``return_on_interrupt``) or the
     interrupt propagates (a sweep must not store a point whose search was cut short).
     ``initial`` genomes (e.g. a known good mapping) are evaluated first and count
-    against the budget.
+    against the budget. ``use_bounds=False`` evaluates every candidate, even one whose lower
+    bound shows it cannot beat the best so far.
     """
     budget = budget or Budget()
     name = auto_strategy(space, budget.mappings) if strategy == "auto" else strategy
@@ -86,6 +88,7 @@ def run_search(space: MapSpace, strategy: str = "auto", objective: str = "edp", 
     chooser = make_strategy(name, space, rng)
     clock = budget.start()
     track = _Tracker(objective)
+    track.use_bounds = use_bounds
     reason, interrupted, stalled = None, False, 0
     try:
         if initial is not None and len(initial):
@@ -130,7 +133,7 @@ def _evaluate_batch(space: MapSpace, genomes: np.ndarray, track: _Tracker, remai
         elif remaining is None or len(todo) < remaining:
             track.seen[key] = np.inf
             todo.append(i)
-    todo = _bound(space, genomes, todo, track)
+    todo = _bound(space, genomes, todo, track, scores, keys)
     if not todo:
         return scores, 0
     index = np.asarray(todo)
@@ -151,13 +154,23 @@ def _evaluate_batch(space: MapSpace, genomes: np.ndarray, track: _Tracker, remai
     return scores, len(index)
 
 
-def _bound(space: MapSpace, genomes: np.ndarray, todo: list[int], track: _Tracker) -> list[int]:
-    """Drop candidates whose lower bound (if the space gives one) cannot beat the best so far."""
+def _bound(space: MapSpace, genomes: np.ndarray, todo: list[int], track: _Tracker, scores: np.ndarray,
+           keys: list[bytes]) -> list[int]:
+    """Drop candidates whose lower bound (if the space gives one) cannot beat the best so far.
+
+    A dropped candidate scores its bound: no better than the best, yet finite, so a strategy
+    can still rank it (breed from near misses) without paying for its evaluation.
+    """
     bounds = getattr(space, "lower_bounds", None)
-    if bounds is None or not todo or not math.isfinite(track.best):
+    if bounds is None or not track.use_bounds or not todo or not math.isfinite(track.best):
         return todo
     floor = score(bounds(genomes[np.asarray(todo)]), track.objective)
-    keep = [i for i, low in zip(todo, floor, strict=True) if low < track.best]
+    keep = []
+    for i, low in zip(todo, floor, strict=True):
+        if low < track.best:
+            keep.append(i)
+        else:
+            scores[i] = track.seen[keys[i]] = float(low)
     track.bounded += len(todo) - len(keep)
     return keep
 

@@ -12,6 +12,12 @@ A gene's value is taken modulo the number of choices it has under the other gene
 factorization list depends on the unit and on what the fusion group leaves), so every
 genome decodes to a mapping; ``canonical`` rewrites genomes so equivalent ones are equal
 (values reduced, orders of loops with factor 1 and genes that have no effect zeroed).
+
+Two decodings agree (a test checks): :meth:`CascadeSpace.decode` builds one
+:class:`~sim.engine.mapping.Mapping` per genome (for results, YAML and the per-mapping
+evaluator); the search's hot path (``screen``, ``prune``, ``canonical``, ``lower_bounds``,
+``evaluate`` with ``batched=True``) decodes whole batches with numpy per structure
+(:mod:`mapper.search.structure`, :mod:`mapper.search.flat`) into the engine's batched kernel.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from types import MappingProxyType
 import numpy as np
 
 from arch import Architecture
+from mapper.search.batch import BatchEvaluator
 from mapper.search.constraints import Constraints
 from mapper.search.factors import divisors
 from mapper.search.layout import (
@@ -36,6 +43,7 @@ from mapper.search.layout import (
     unit_layout,
 )
 from mapper.search.space import Costs
+from mapper.search.structure import StructurePlan, build_plan, structure_keys, structure_strides
 from sim.engine.default import choose_unit, default_fusion
 from sim.engine.mapping import EinsumMapping, FusionGroup, LevelMapping, Loop, Mapping, mapped_einsums, root_group
 from sim.errors import SimulationError
@@ -70,16 +78,20 @@ class Decoded:
 
 
 class CascadeSpace:
-    """Map space of ``workload`` on ``arch`` (see the module docs); evaluates through ``evaluator``."""
+    """Map space of ``workload`` on ``arch`` (see the module docs).
+
+    ``evaluate`` goes through the engine's batched kernel when ``batched`` (``evaluator``, a
+    per-mapping callable, is then the fallback for structures the kernel cannot take), else
+    through ``evaluator`` one Mapping at a time.
+    """
 
     def __init__(self, arch: Architecture, workload: Workload, constraints: Constraints | None = None,
-                 evaluator=None):
+                 evaluator=None, batched: bool = False):
         self.arch = arch
         self.workload = workload
         self.constraints = constraints or Constraints()
         self._evaluator = evaluator
         self._sizes: list[int] = []
-        self._level_constraints = tuple(self.constraints.levels.get(s.name) for s in arch.storage)
         self._tables: dict[tuple, np.ndarray] = {}
         self._einsum_cache: dict[tuple, tuple] = {}
         self.unit_cost_cache: dict[tuple[str, str], tuple[float, float]] = {}
@@ -89,6 +101,10 @@ class CascadeSpace:
         self.split_genes = tuple(self._gene(len(divisors(workload.ranks[r]))) for r in self.split_ranks)
         self.einsums = tuple(self._einsum_genes(e) for e in mapped_einsums(workload))
         self._cache: OrderedDict[bytes, Decoded] = OrderedDict()
+        self._plans: dict[tuple[int, ...], StructurePlan] = {}
+        self._structure_strides = structure_strides(self)
+        self._screened: tuple[bytes, np.ndarray, np.ndarray] | None = None
+        self._batch = BatchEvaluator(self, evaluator) if batched and evaluator is not None else None
 
     # ------------------------------------------------------------------ structure
 
@@ -124,13 +140,12 @@ class CascadeSpace:
         layouts = tuple(unit_layout(self.arch, u) for u in units)
         bind = self._gene(len(units))
         ok = set(spatial_ranks(self.workload, einsum))
-        factors = tuple(self._gene(max(len(self._table(lay, einsum, r, einsum.rank_sizes[r], ok)) for lay in layouts))
+        factors = tuple(self._gene(max(len(self.table(lay, einsum, r, einsum.rank_sizes[r], ok)) for lay in layouts))
                         for r in einsum.ranks)
         depth = max(len(lay.path) for lay in layouts)
-        orders = tuple(self._gene(self._order_choices(einsum, lay_level))
-                       for lay_level in range(depth))
+        orders = tuple(self._gene(self._order_choices(einsum, layouts, level)) for level in range(depth))
         tensors = tuple(dict.fromkeys([a.tensor for a in einsum.inputs] + [einsum.output.tensor]))
-        keeps = tuple((self._gene(self._keep_choices(level, t)), level, t)
+        keeps = tuple((self._gene(self._keep_choices(layouts, level, t)), level, t)
                       for level in range(1, depth) for t in tensors)
         return EinsumGenes(einsum, units, layouts, bind, factors, orders, keeps, tensors)
 
@@ -144,27 +159,37 @@ class CascadeSpace:
             return (choose_unit(self.arch, einsum).name,)
         return able
 
-    def _table(self, layout: UnitLayout, einsum: Einsum, rank: str, remainder: int, ok: set[str]) -> np.ndarray:
-        key = (layout, rank, remainder, rank in ok)
+    def table(self, layout: UnitLayout, einsum: Einsum, rank: str, remainder: int, ok: set[str],
+              grouped: bool = False) -> np.ndarray:
+        """Factorizations of ``remainder`` (what the rank's group loops leave) over the layout's slots."""
+        key = (layout, rank, remainder, rank in ok, grouped)
         table = self._tables.get(key)
         if table is None:
             table = factor_table(layout, rank, remainder, rank in ok, rank in self.workload.iterative_ranks,
-                                 self.constraints)
+                                 self.constraints, grouped)
             self._tables[key] = table
         return table
 
-    def _order_choices(self, einsum: Einsum, level: int) -> int:
-        fixed = self._level_constraint_by_index(level, "order")
-        return 1 if fixed is not None else len(permutations(len(einsum.ranks)))
+    def _order_choices(self, einsum: Einsum, layouts: tuple[UnitLayout, ...], level: int) -> int:
+        fixed = all(self.constraint_at(lay, level, "order") is not None for lay in layouts if level < len(lay.path))
+        return 1 if fixed else len(permutations(len(einsum.ranks)))
 
-    def _keep_choices(self, level: int, tensor: str) -> int:
-        keep = self._level_constraint_by_index(level, "keep")
-        bypass = self._level_constraint_by_index(level, "bypass")
-        return 1 if keep is not None or (bypass is not None and tensor in bypass) else 2
+    def _keep_choices(self, layouts: tuple[UnitLayout, ...], level: int, tensor: str) -> int:
+        forced = all(self.keep_forced(lay, level, tensor) is not None for lay in layouts if level < len(lay.path))
+        return 1 if forced else 2
 
-    def _level_constraint_by_index(self, level: int, field: str):
-        entry = self._level_constraints[level] if level < len(self._level_constraints) else None
+    def constraint_at(self, layout: UnitLayout, index: int, field: str):
+        """The constraint ``field`` of level ``index`` of the unit's path (by the level's name), or None."""
+        entry = self.constraints.levels.get(layout.path[index])
         return None if entry is None else getattr(entry, field)
+
+    def keep_forced(self, layout: UnitLayout, index: int, tensor: str) -> bool | None:
+        """True: a constraint makes ``tensor`` bypass level ``index``; False: keeps it there; None: searched."""
+        keep = self.constraint_at(layout, index, "keep")
+        if keep is not None:
+            return tensor not in keep
+        bypass = self.constraint_at(layout, index, "bypass")
+        return True if bypass is not None and tensor in bypass else None
 
     # ------------------------------------------------------------------ encoding and bounds
 
@@ -198,12 +223,12 @@ class CascadeSpace:
         canon = [0] * len(genome)
         fusion = genome[self.fusion_gene] % len(self.fusion_options)
         canon[self.fusion_gene] = fusion
-        groups = self._groups(fusion, genome, canon)
+        groups = self.fusion_groups(fusion, genome, canon)
         mapped = {e.name: e for e in mapped_einsums(self.workload)}
         root = root_group(groups, mapped, self.workload)
         einsums, reason = {}, None
         for eg in self.einsums:
-            em, why = self._decode_einsum(eg, genome, canon, _group_loops(root, eg.einsum.name))
+            em, why = self._decode_einsum(eg, genome, canon, group_loops_of(root, eg.einsum.name))
             einsums[eg.einsum.name] = em
             reason = reason or why
         canonical = np.asarray(canon, dtype=np.int64)
@@ -213,7 +238,7 @@ class CascadeSpace:
                           source="<mapper>")
         return Decoded(canonical, mapping)
 
-    def _groups(self, fusion: int, genome: list[int], canon: list[int]) -> tuple[FusionGroup, ...]:
+    def fusion_groups(self, fusion: int, genome: list[int], canon: list[int]) -> tuple[FusionGroup, ...]:
         groups = self.fusion_options[fusion]
         if not groups:
             return ()
@@ -260,7 +285,8 @@ class CascadeSpace:
             used[loop.rank] = used.get(loop.rank, 1) * loop.factor
         rows: dict[str, tuple[int, ...]] = {}
         for rank, gene in zip(einsum.ranks, eg.factors, strict=True):
-            table = self.rows(layout, einsum, rank, max(1, einsum.rank_sizes[rank] // used.get(rank, 1)), ok)
+            table = self.rows(layout, einsum, rank, max(1, einsum.rank_sizes[rank] // used.get(rank, 1)), ok,
+                              used.get(rank, 1) > 1)
             if not table:
                 return _empty(einsum, layout), f"no factorization of rank {rank!r} meets the constraints"
             genes[gene] %= len(table)
@@ -275,12 +301,12 @@ class CascadeSpace:
                 genes[gene] = 0
         return EinsumMapping(einsum.name, layout.unit, tuple(levels)), reason
 
-    def rows(self, layout: UnitLayout, einsum: Einsum, rank: str, remainder: int, ok: set[str]
-              ) -> list[tuple[int, ...]]:
-        key = ("rows", layout, rank, remainder, rank in ok)
+    def rows(self, layout: UnitLayout, einsum: Einsum, rank: str, remainder: int, ok: set[str],
+             grouped: bool = False) -> list[tuple[int, ...]]:
+        key = ("rows", layout, rank, remainder, rank in ok, grouped)
         rows = self._tables.get(key)
         if rows is None:
-            rows = [tuple(r) for r in self._table(layout, einsum, rank, remainder, ok).tolist()]
+            rows = [tuple(r) for r in self.table(layout, einsum, rank, remainder, ok, grouped).tolist()]
             self._tables[key] = rows
         return rows
 
@@ -288,7 +314,7 @@ class CascadeSpace:
                genes: dict[int, int]) -> LevelMapping:
         ranks = eg.einsum.ranks
         factors = {r: rows[r][index] for r in ranks}
-        order = self._order(eg, index, factors, genes)
+        order = self._order(eg, layout, index, factors, genes)
         temporal = tuple(Loop(r, factors[r]) for r in order if factors[r] > 1)
         spatial = tuple(Loop(r, rows[r][j], True, s.axis)
                         for j, s in enumerate(layout.slots) if s.spatial and s.level == index
@@ -297,22 +323,19 @@ class CascadeSpace:
         if index > 0:
             for gene, level, tensor in eg.keeps:
                 if level == index:
-                    genes[gene] %= self._sizes[gene]
-                    if genes[gene] == 1 or self._forced_bypass(index, tensor):
+                    forced = self.keep_forced(layout, index, tensor)
+                    genes[gene] = 0 if forced is not None else genes[gene] % 2
+                    if forced or (forced is None and genes[gene] == 1):
                         bypass += (tensor,)
         return LevelMapping(layout.path[index], temporal, spatial, None, bypass)
 
-    def _forced_bypass(self, index: int, tensor: str) -> bool:
-        keep = self._level_constraint_by_index(index, "keep")
-        bypass = self._level_constraint_by_index(index, "bypass")
-        return (keep is not None and tensor not in keep) or (bypass is not None and tensor in bypass)
-
-    def _order(self, eg: EinsumGenes, index: int, factors: dict[str, int], genes: dict[int, int]) -> list[str]:
+    def _order(self, eg: EinsumGenes, layout: UnitLayout, index: int, factors: dict[str, int],
+               genes: dict[int, int]) -> list[str]:
         ranks = list(eg.einsum.ranks)
         if index >= len(eg.orders):
             return ranks
         gene = eg.orders[index]
-        fixed = self._level_constraint_by_index(index, "order")
+        fixed = self.constraint_at(layout, index, "order")
         if fixed is not None:
             genes[gene] = 0
             return [r for r in fixed if r in ranks] + [r for r in ranks if r not in fixed]
@@ -326,22 +349,70 @@ class CascadeSpace:
 
     # ------------------------------------------------------------------ MapSpace protocol
 
+    def structure(self, key: tuple[int, ...]) -> StructurePlan:
+        """Decoding tables of one structure (a row of :func:`structure_keys`), built once."""
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._plans[key] = build_plan(self, key)
+        return plan
+
+    def structure_groups(self, genomes: np.ndarray) -> list[tuple[StructurePlan, np.ndarray]]:
+        """The genomes grouped by structure: (plan, row indices) per structure present."""
+        keys = structure_keys(self, np.asarray(genomes, dtype=np.int64).reshape(-1, len(self._sizes)))
+        if len(keys) == 0:
+            return []
+        codes = keys @ self._structure_strides if self._structure_strides is not None else None
+        if codes is None:
+            _, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+        else:
+            _, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
+        inverse = inverse.ravel()
+        order = np.argsort(inverse, kind="stable")
+        bounds = np.searchsorted(inverse[order], np.arange(len(first) + 1))
+        return [(self.structure(tuple(int(v) for v in keys[row])), order[bounds[g]:bounds[g + 1]])
+                for g, row in enumerate(first)]
+
+    def screen(self, genomes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(canonical genomes, mask of genomes that decode to a mapping), with numpy per structure."""
+        genomes = np.ascontiguousarray(genomes, dtype=np.int64).reshape(-1, len(self._sizes))
+        token = genomes.tobytes()
+        if self._screened is not None and self._screened[0] == token:
+            return self._screened[1], self._screened[2]
+        canonical = np.zeros_like(genomes)
+        keep = np.zeros(len(genomes), dtype=bool)
+        for plan, rows in self.structure_groups(genomes):
+            group = genomes[rows]
+            factors = plan.rows(group)
+            canonical[rows] = plan.canonical(group, self.fusion_gene, factors)
+            keep[rows] = ~plan.pruned(group, factors)
+        self._screened = (token, canonical, keep)
+        return canonical, keep
+
     def prune(self, genomes: np.ndarray) -> np.ndarray:
-        return np.array([self.decode(g).mapping is not None for g in genomes], dtype=bool)
+        genomes = np.ascontiguousarray(genomes, dtype=np.int64).reshape(-1, len(self._sizes))
+        if self._screened is not None and self._screened[0] == genomes.tobytes():
+            return self._screened[2].copy()
+        keep = np.zeros(len(genomes), dtype=bool)
+        for plan, rows in self.structure_groups(genomes):
+            keep[rows] = ~plan.pruned(genomes[rows])
+        return keep
 
     def canonical(self, genomes: np.ndarray) -> np.ndarray:
-        return np.array([self.decode(g).canonical for g in genomes], dtype=np.int64).reshape(genomes.shape)
+        return self.screen(genomes)[0].copy()
 
     def mappings(self, genomes: np.ndarray) -> list[Mapping | None]:
         return [self.decode(g).mapping for g in genomes]
 
     def evaluate(self, genomes: np.ndarray) -> Costs:
+        """Costs of a batch: the engine's batched kernel (default) or the per-mapping evaluator."""
+        if self._batch is not None:
+            return self._batch(genomes)
         if self._evaluator is None:
             raise SimulationError("this map space has no evaluator")
         return self._evaluator(self.arch, self.workload, self.mappings(genomes))
 
 
-def _group_loops(root: FusionGroup, name: str) -> tuple[Loop, ...]:
+def group_loops_of(root: FusionGroup, name: str) -> tuple[Loop, ...]:
     """Loops of the groups enclosing Einsum ``name``, outermost first."""
 
     def walk(group: FusionGroup, acc: tuple[Loop, ...]) -> tuple[Loop, ...] | None:

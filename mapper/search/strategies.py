@@ -88,8 +88,7 @@ class Genetic:
         self._scores = np.empty(0)
 
     def ask(self, count: int) -> np.ndarray:
-        valid = np.isfinite(self._scores)
-        if valid.sum() < 2:
+        if not np.isfinite(self._scores).any():
             return sample_pruned(self._space, self._sizes, self._rng, count)
         fresh = round(count * self._immigrants)
         children = self._children(count - fresh)
@@ -116,10 +115,16 @@ class Genetic:
     def tell(self, genomes: np.ndarray, scores: np.ndarray) -> None:
         pool = np.concatenate([self._pop, genomes])
         pool_scores = np.concatenate([self._scores, scores])
-        _, first = np.unique(pool, axis=0, return_index=True)
+        _, first = np.unique(_row_view(pool), return_index=True)
         first = first[np.isfinite(pool_scores[first])]
         order = first[np.argsort(pool_scores[first], kind="stable")][: self._size]
         self._pop, self._scores = pool[order], pool_scores[order]
+
+
+def _row_view(rows: np.ndarray) -> np.ndarray:
+    """Each row as one opaque value, so rows can be compared and deduplicated as scalars."""
+    rows = np.ascontiguousarray(rows, dtype=np.int64)
+    return rows.view(np.dtype((np.void, rows.dtype.itemsize * rows.shape[1]))).ravel()
 
 
 def make_strategy(name: str, space: MapSpace, rng: np.random.Generator):
