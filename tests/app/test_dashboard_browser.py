@@ -1,7 +1,8 @@
 """Real-browser check: the dashboard served by ``streamlit run`` runs a preset in headless Chromium.
 
 The fixtures install what they need (Debian's ``chromium`` and the ``playwright`` package);
-the test fails, never skips, when the browser cannot be started.
+the test fails, never skips, when the browser cannot be started. The screenshot is kept in
+the test's tmp dir; with ``SIM_UPDATE_SCREENSHOT=1`` it also replaces docs/img/dashboard.png.
 """
 
 from __future__ import annotations
@@ -117,5 +118,6 @@ def test_run_a_preset_in_chromium(browser_tools, dashboard_url, tmp_path):
         finally:
             context.close()
     assert shot.stat().st_size > 10_000
-    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(shot, SCREENSHOT)
+    if os.environ.get("SIM_UPDATE_SCREENSHOT") == "1":
+        SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(shot, SCREENSHOT)
