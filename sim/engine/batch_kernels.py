@@ -405,7 +405,7 @@ def _walk_phase(unit, load, exe, store, lag, dep_ptr, dep_task, dep_off, dep_chi
         probe_end = min(total, PROBE_ITERATIONS)
         while k < probe_end and period == 0:
             _walk_inline(unit, load, exe, store, lag, dep_ptr, dep_task, dep_off, dep_chip, buf_task, buf_off, barrier,
-                         shared, k, k + 1, iterations, scalars, unit_free, exec_end, done,
+                         k, k + 1, iterations, scalars, unit_free, exec_end, done,
                          empty_i, empty_i, empty_i, empty_f, empty_f, count)
             k += 1
             if k <= window + max_lag:
@@ -420,9 +420,12 @@ def _walk_phase(unit, load, exe, store, lag, dep_ptr, dep_task, dep_off, dep_chi
                 k += skip
     if k < total:
         _walk_inline(unit, load, exe, store, lag, dep_ptr, dep_task, dep_off, dep_chip, buf_task, buf_off, barrier,
-                     shared, k, total, iterations, scalars, unit_free, exec_end, done,
+                     k, total, iterations, scalars, unit_free, exec_end, done,
                      empty_i, empty_i, empty_i, empty_f, empty_f, count)
-    return max(scalars.max(), unit_free.max(), scalars[ITER_MAX])
+    end = max(scalars.max(), unit_free.max(), scalars[ITER_MAX])
+    if shared:
+        end = max(end, start + iterations * (load.sum() + store.sum()))
+    return end
 
 
 def _evaluate_py(tf, sf, od, kp, st, latency, energy, feasible):

@@ -5,18 +5,21 @@ for kernel iterations ``it_from .. it_to``. Task ``j`` of kernel iteration ``k``
 on logical iteration ``k - lag[j]``. For each task:
 
 - its load starts when the outer level's read channel is free and the task that last
-  used the same buffer has finished computing (double buffering), and occupies the
-  channel for ``load[j]`` cycles;
+  used the same buffer has finished (computed and stored its result: the buffer holds the
+  tile until it has drained; double buffering), and occupies the channel for ``load[j]``
+  cycles;
 - its compute starts when the load is done, its unit is free, every dependency
   ``(dep_task, dep_off)`` of logical iteration ``it - dep_off`` is done (has computed, if
   ``dep_chip``: the data is read on chip; else has also stored), and (with a
   barrier) the previous kernel iteration is done; it occupies the unit ``exec[j]`` cycles;
-- its store then occupies the write channel (the read channel if ``shared``).
+- its store then occupies the write channel.
 
-A ``shared`` channel (reads and writes on one port) serves its reservations in issue order
-but backfills: the latest idle gap left before a reservation (e.g. the channel idle while a
-task computes, before its store) takes a later-issued transfer that is ready and fits, such as
-the next task's load. Only the latest gap is remembered (``state[GAP_START:GAP_END + 1]``).
+Each channel serves its reservations in issue order, so every time is a max-plus
+expression of the durations: shortening any load, store or compute never delays anything
+(more bandwidth is never slower). A level whose reads and writes share one port is modelled
+by the caller (:func:`sim.engine.schedule.walk_phase`): the two channels overlap freely, and
+the phase lasts at least the port's total occupancy. (A greedy backfill of idle gaps on one
+port was tried and dropped: it is not monotone in bandwidth.)
 
 ``_walk`` is the same function compiled by Numba; tests check that both agree exactly.
 """
@@ -27,31 +30,22 @@ import numba
 import numpy as np
 from numba.extending import register_jitable
 
-READ, WRITE, BARRIER, ITER_MAX, GAP_START, GAP_END = 0, 1, 2, 3, 4, 5
-SCALARS = 6
+READ, WRITE, BARRIER, ITER_MAX = 0, 1, 2, 3
+SCALARS = 4
 
 
 @register_jitable
-def _reserve(state, channel, earliest, duration, backfill):
+def _reserve(state, channel, earliest, duration):
     """Occupy ``channel`` for ``duration`` cycles from ``earliest`` on; return the end time."""
-    if backfill:
-        start = max(earliest, state[GAP_START])
-        if start + duration <= state[GAP_END]:
-            state[GAP_START] = start + duration
-            return start + duration
     start = max(earliest, state[channel])
-    if backfill and start > state[channel]:
-        state[GAP_START] = state[channel]
-        state[GAP_END] = start
     state[channel] = start + duration
     return start + duration
 
 
 def _walk_py(unit, load, exe, store, lag, dep_ptr, dep_task, dep_off, dep_chip, buf_task, buf_off,
-             barrier, shared, it_from, it_to, n_iter, state, unit_free, exec_end, done,
+             barrier, it_from, it_to, n_iter, state, unit_free, exec_end, done,
              tl_unit, tl_task, tl_iter, tl_start, tl_end, tl_count):
     window = exec_end.shape[1]
-    write = READ if shared else WRITE
     for k in range(it_from, it_to):
         if barrier:
             state[BARRIER] = state[ITER_MAX]
@@ -65,8 +59,8 @@ def _walk_py(unit, load, exe, store, lag, dep_ptr, dep_task, dep_off, dep_chip, 
                 b = buf_task[j]
                 bi = it - buf_off[j]
                 if b >= 0 and bi >= 0:
-                    earliest = exec_end[b, bi % window]
-                ready = _reserve(state, READ, earliest, load[j], shared)
+                    earliest = done[b, bi % window]
+                ready = _reserve(state, READ, earliest, load[j])
             u = unit[j]
             start = max(ready, unit_free[u])
             if barrier:
@@ -80,7 +74,7 @@ def _walk_py(unit, load, exe, store, lag, dep_ptr, dep_task, dep_off, dep_chip, 
             unit_free[u] = end
             finish = end
             if store[j] > 0.0:
-                finish = _reserve(state, write, end, store[j], shared)
+                finish = _reserve(state, WRITE, end, store[j])
             exec_end[j, it % window] = end
             done[j, it % window] = finish
             state[ITER_MAX] = max(state[ITER_MAX], finish)
@@ -99,8 +93,8 @@ _walk = numba.njit(cache=True, nogil=True)(_walk_py)
 
 def walk(*args, jit: bool = True) -> None:
     """Run the compiled kernel (default) or its plain-Python twin on the same arrays."""
-    if args[16].shape[0] < SCALARS:
-        raise ValueError(f"the state array needs {SCALARS} entries (READ .. GAP_END), got {args[16].shape[0]}")
+    if args[15].shape[0] < SCALARS:
+        raise ValueError(f"the state array needs {SCALARS} entries (READ .. ITER_MAX), got {args[15].shape[0]}")
     (_walk if jit else _walk_py)(*args)
 
 

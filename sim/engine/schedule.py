@@ -100,7 +100,7 @@ def walk_phase(phase: Phase, start: float, *, shared: bool = False, shortcut: bo
     if shortcut and phase.iterations > PROBE_ITERATIONS // 4:
         probe_end = min(total, PROBE_ITERATIONS)
         while k < probe_end and period is None:
-            _run(arrays, phase, state, k, k + 1, shared, jit)
+            _run(arrays, phase, state, k, k + 1, jit)
             k += 1
             walked += 1
             if k <= window + max_lag:
@@ -115,16 +115,22 @@ def walk_phase(phase: Phase, start: float, *, shared: bool = False, shortcut: bo
                 k += skip
     if k < total:
         walked += total - k
-        _run(arrays, phase, state, k, total, shared, jit)
+        _run(arrays, phase, state, k, total, jit)
     end = max(float(state.scalars.max()), float(state.unit_free.max()), float(state.scalars[ITER_MAX]))
+    if shared:
+        end = max(end, start + port_occupancy(arrays, phase.iterations))
     return PhaseTiming(phase.name, start, end, phase.iterations, walked, walked * len(phase.tasks), period,
                        phase.iterations * len(phase.tasks), _timeline(phase, arrays, state))
 
 
-def _run(arrays: PhaseArrays, phase: Phase, state: _State, it_from: int, it_to: int, shared: bool,
-         jit: bool) -> None:
+def port_occupancy(arrays: PhaseArrays, iterations: int) -> float:
+    """Cycles one shared read/write port is busy over a phase: every load and store, every iteration."""
+    return iterations * float(arrays.load.sum() + arrays.store.sum())
+
+
+def _run(arrays: PhaseArrays, phase: Phase, state: _State, it_from: int, it_to: int, jit: bool) -> None:
     walk(arrays.unit, arrays.load, arrays.exec, arrays.store, arrays.lag, arrays.dep_ptr, arrays.dep_task,
-         arrays.dep_off, arrays.dep_chip, arrays.buf_task, arrays.buf_off, phase.barrier, shared, it_from, it_to,
+         arrays.dep_off, arrays.dep_chip, arrays.buf_task, arrays.buf_off, phase.barrier, it_from, it_to,
          phase.iterations,
          state.scalars, state.unit_free, state.exec_end, state.done, *state.timeline, jit=jit)
 
