@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -71,8 +71,6 @@ def _backend(hardware: Architecture, model: str):
 
 
 def _with_note(result: Result, note: str) -> Result:
-    from dataclasses import replace
-
     return replace(result, notes=(*result.notes, note))
 
 

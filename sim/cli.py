@@ -6,12 +6,11 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from sim import api
 from sim.commands import COMMANDS
 from sim.errors import SimulationError
-from sim.report import FORMATS, render
+from sim.report import FORMATS, emit_text, render
 from specbase import SpecError, parse_overrides
 
 
@@ -63,12 +62,7 @@ def _add_run(sub) -> None:
 
 def _run(args) -> int:
     result = api.simulate(args.arch, args.workload, parse_overrides(args.overrides), args.mapping, args.model)
-    text = render(result, args.format)
-    if args.output:
-        Path(args.output).write_text(text)
-        print(f"wrote {args.output}")
-    else:
-        print(text)
+    emit_text(render(result, args.format), args.output)
     return 0
 
 

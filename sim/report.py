@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
@@ -14,6 +15,15 @@ from sim.result import Result
 
 FORMATS = ("table", "json", "csv")
 TEXT_TABLE_ROWS = 25
+
+
+def emit_text(text: str, output: str | None) -> None:
+    """Write ``text`` to ``output`` (and say so), or print it when no file is given."""
+    if output:
+        Path(output).write_text(text)
+        print(f"wrote {output}")
+    else:
+        print(text)
 
 
 def render(result: Result, fmt: str) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from specbase.errors import Problem, SpecError, join_path
-from specbase.expressions import ExpressionError, Value, evaluate, parse_expression, referenced_names
+from specbase.expressions import ExpressionError, Value, evaluate, referenced_names
 
 Overrides = Mapping[str, Value]
 
@@ -169,7 +169,3 @@ def _substitute(data: Any, params: Mapping[str, Value], file: str, loc: tuple,
             problems.append(Problem(file, join_path(loc), str(exc)))
     return data
 
-
-def check_expression(text: str) -> None:
-    """Raise :class:`ExpressionError` if ``text`` does not parse."""
-    parse_expression(text)

@@ -156,13 +156,6 @@ class Workload:
     def batch_size(self) -> int:
         return math.prod(self.ranks[r] for r in self.batch_ranks)
 
-    def total_op_counts(self) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for einsum in self.einsums:
-            for kind, n in einsum.op_counts.items():
-                out[kind] = out.get(kind, 0) + n
-        return out
-
     @property
     def compulsory_bytes(self) -> float:
         """Every input read once and every output written once."""

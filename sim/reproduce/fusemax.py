@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
+from sim.report import emit_text
 from sim.reproduce import pareto, render
 from sim.reproduce.study import run_study
 from specbase import SpecError
@@ -61,9 +61,5 @@ def main(args) -> int:
         text = render.to_markdown(study, sweep, wall)
     else:
         text = render.to_text(study, sweep, wall)
-    if args.output:
-        Path(args.output).write_text(text)
-        print(f"wrote {args.output}")
-    else:
-        print(text)
+    emit_text(text, args.output)
     return 0
