@@ -156,43 +156,45 @@ def _replay_nb(offsets, nt, nc, fold_cycles, sram_words, active, line_words):
                     cycle = drain_end
                     continue
                 if fill > 0:
-                    if tail == queue.shape[0]:
-                        queue = _grown(queue)
-                        queue_fill = _grown(queue_fill)
-                    queue[tail] = lines
-                    queue_fill[tail] = fill
-                    tail += 1
-                    lines += 1
+                    queue, queue_fill, tail, lines = _close_line(queue, queue_fill, tail, lines, fill)
                     fill = 0
                 end = min(drained_to + chunk, lines)
-                words = (end - drained_to) * line_words
-                while head < tail and queue[head] < end - 1:
-                    head += 1
-                if head < tail and queue[head] == end - 1:
-                    words -= line_words - queue_fill[head]
+                words, head = _drained_words(queue, queue_fill, head, tail, drained_to, end, line_words)
                 counted += words
                 free += words
                 drain_end = cycle + end - drained_to - 1
                 drained_to = end
             stall += cycle - start
     if fill > 0:
-        if tail == queue.shape[0]:
-            queue = _grown(queue)
-            queue_fill = _grown(queue_fill)
-        queue[tail] = lines
-        queue_fill[tail] = fill
-        tail += 1
-        lines += 1
+        queue, queue_fill, tail, lines = _close_line(queue, queue_fill, tail, lines, fill)
     while drained_to < lines:
         end = min(drained_to + chunk, lines)
-        words = (end - drained_to) * line_words
-        while head < tail and queue[head] < end - 1:
-            head += 1
-        if head < tail and queue[head] == end - 1:
-            words -= line_words - queue_fill[head]
+        words, head = _drained_words(queue, queue_fill, head, tail, drained_to, end, line_words)
         counted += words
         drained_to = end
     return counted, stall
+
+
+@numba.njit(cache=True)
+def _close_line(queue, queue_fill, tail, lines, fill):
+    """Record the partial line being filled (its number and fill) and start a new line."""
+    if tail == queue.shape[0]:
+        queue = _grown(queue)
+        queue_fill = _grown(queue_fill)
+    queue[tail] = lines
+    queue_fill[tail] = fill
+    return queue, queue_fill, tail + 1, lines + 1
+
+
+@numba.njit(cache=True)
+def _drained_words(queue, queue_fill, head, tail, drained_to, end, line_words):
+    """Words counted for draining lines ``drained_to .. end``; a closed partial last line counts its fill."""
+    words = (end - drained_to) * line_words
+    while head < tail and queue[head] < end - 1:
+        head += 1
+    if head < tail and queue[head] == end - 1:
+        words -= line_words - queue_fill[head]
+    return words, head
 
 
 @numba.njit(cache=True)
