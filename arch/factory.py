@@ -67,6 +67,7 @@ def _unit(u: ComputeSpec) -> ComputeUnit:
         ops=MappingProxyType(ops),
         pe_area_um2=u.pe_area_um2,
         leakage_power_mw=u.leakage_power_mw,
+        spatial_reduction=u.spatial_reduction,
     )
 
 

@@ -37,6 +37,7 @@ class ComputeUnit:
     ops: Mapping[str, Op]
     pe_area_um2: float
     leakage_power_mw: float
+    spatial_reduction: bool = False
 
     @property
     def pes_per_instance(self) -> int:

@@ -44,6 +44,9 @@ class ComputeSpec(BaseModel):
     ops: dict[str, OpSpec] = Field(description="Operation kinds the PEs execute (mac, add, mul, max, exp, div, ...).")
     pe_area_um2: NonNegNum = Field(0.0, description="Area of one PE, um^2.")
     leakage_power_mw: NonNegNum = Field(0.0, description="Leakage power of the whole unit, mW.")
+    spatial_reduction: bool = Field(
+        False, description="PEs pass partial sums to their neighbours (systolic chain or adder tree), so a "
+        "reduced rank may be spread over the mesh; false: only output ranks are spread over PEs.")
 
 
 class StorageSpec(BaseModel):

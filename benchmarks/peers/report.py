@@ -149,9 +149,11 @@ COUNTING = """## What each tool counts
   preset's 100 pJ/byte), whereas ZigZag keeps partial sums on chip in its output registers and
   2 MB SRAM; the output-stationary rows, which write each output once, are within 15% of
   ZigZag's energy.
-* The mapping-search comparison needs this project's mapper (not built yet): ZigZag's
-  mappings/s is its search throughput; ours is the throughput of evaluating one fixed
-  mapping (dataflow) with the fold model, which is what a mapper would call per candidate.
+* The throughput table above sets ZigZag's search rate beside our fold model's rate on one
+  fixed dataflow. The like-for-like comparison, this project's mapper against ZigZag's LOMA
+  on the same map space (ZigZag's `tpu_like` hardware, spatial mapping and memory links),
+  with each tool's best mapping judged by both cost models, is `mapping_search.py`; its
+  results are in SEARCH_REPORT.md.
 """
 
 

@@ -13,6 +13,7 @@ Example::
           factors: {k: 1}          # fixed temporal factors
         PEArray:
           spatial: {m: 16, n: 16}  # fixed spatial factors of the compute unit's mesh
+          spatial_axes: {m: 0, n: 1}  # m only over mesh axis 0 (rows), n only over axis 1
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, model_validator
 
 from specbase import Document, Problem, SpecError, load_document, validate_model
-from specbase.types import FROZEN, PosInt
+from specbase.types import FROZEN, NonNegInt, PosInt
 
 
 class LevelConstraint(BaseModel):
@@ -35,6 +36,9 @@ class LevelConstraint(BaseModel):
     order: list[str] | None = Field(None, description="Loop order at this level, outermost first (rank names).")
     factors: dict[str, PosInt] = Field(default_factory=dict, description="Fixed temporal tile factors by rank.")
     spatial: dict[str, PosInt] = Field(default_factory=dict, description="Fixed spatial factors by rank.")
+    spatial_axes: dict[str, NonNegInt] = Field(
+        default_factory=dict, description="Mesh axis (0 = rows, 1 = columns, ...) that alone may spread each "
+        "named rank over PEs; e.g. {n: 0, k: 1} for a weight-stationary array.")
 
     @model_validator(mode="after")
     def _keep_or_bypass(self) -> LevelConstraint:
@@ -86,7 +90,7 @@ def check_constraints(constraints: Constraints, arch, workload, file: str = "con
         if name not in places:
             problems.append(Problem(file, here, "no storage level or compute unit of that name", None,
                                     ", ".join(places)))
-        for field in ("factors", "spatial"):
+        for field in ("factors", "spatial", "spatial_axes"):
             problems += [Problem(file, f"{here}.{field}.{r}", "unknown rank", None, ", ".join(workload.ranks))
                          for r in getattr(level, field) if r not in workload.ranks]
         problems += [Problem(file, f"{here}.order", f"unknown rank {r!r}", None, ", ".join(workload.ranks))
@@ -94,5 +98,18 @@ def check_constraints(constraints: Constraints, arch, workload, file: str = "con
         for field in ("keep", "bypass"):
             problems += [Problem(file, f"{here}.{field}", f"unknown tensor {t!r}", None, ", ".join(workload.tensors))
                          for t in getattr(level, field) or () if t not in workload.tensors]
+    problems += _axis_problems(constraints, units, file)
     if problems:
         raise SpecError(problems)
+
+
+def _axis_problems(constraints: Constraints, units: dict, file: str) -> list[Problem]:
+    """A pinned mesh axis must exist on the unit it names (or on every unit, for a storage level)."""
+    problems = []
+    for name, level in constraints.levels.items():
+        meshes = [units[name].mesh] if name in units else [u.mesh for u in units.values()]
+        axes = max(len(mesh) for mesh in meshes)
+        problems += [Problem(file, f"levels.{name}.spatial_axes.{rank}", f"no mesh axis {axis}", None,
+                             ", ".join(str(a) for a in range(axes)))
+                     for rank, axis in level.spatial_axes.items() if axis >= axes]
+    return problems

@@ -47,7 +47,7 @@ def _encode_einsum(space, eg, em: EinsumMapping | None, genome: np.ndarray, grou
         row = _row_of(layout, by_level, rank)
         used = math.prod(lp.factor for lp in group_loops if lp.rank == rank)
         rows = space.rows(layout, eg.einsum, rank, max(1, eg.einsum.rank_sizes[rank] // used),
-                          set(spatial_ranks(space.workload, eg.einsum)), used > 1)
+                          set(spatial_ranks(space.workload, eg.einsum, layout)), used > 1)
         if row not in rows:
             return False
         genome[gene] = rows.index(row)

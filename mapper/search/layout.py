@@ -40,6 +40,7 @@ class UnitLayout:
     unit: str
     path: tuple[str, ...]
     slots: tuple[Slot, ...]
+    spatial_reduction: bool = False
 
     @property
     def spatial_slots(self) -> tuple[int, ...]:
@@ -60,12 +61,14 @@ def unit_layout(arch: Architecture, unit_name: str) -> UnitLayout:
             fan //= unit.pes_per_instance
         if fan > 1:
             slots.append(Slot(i, True, None, fan))
-    return UnitLayout(unit_name, path, tuple(slots))
+    return UnitLayout(unit_name, path, tuple(slots), unit.spatial_reduction)
 
 
-def spatial_ranks(workload: Workload, einsum: Einsum) -> tuple[str, ...]:
-    """Ranks that may be split across PEs: output ranks that carry no recurrence."""
-    return tuple(r for r in einsum.output.ranks if r not in workload.iterative_ranks and r in einsum.rank_sizes)
+def spatial_ranks(workload: Workload, einsum: Einsum, layout: UnitLayout) -> tuple[str, ...]:
+    """Ranks that may be split across PEs: ranks that carry no recurrence, reduced ranks only where
+    the unit reduces across PEs (``spatial_reduction``), else output ranks only."""
+    ranks = einsum.ranks if layout.spatial_reduction else einsum.output.ranks
+    return tuple(r for r in ranks if r not in workload.iterative_ranks and r in einsum.rank_sizes)
 
 
 def factor_table(layout: UnitLayout, rank: str, remainder: int, spatial_ok: bool, iterative: bool,
@@ -105,6 +108,8 @@ def _apply_fixed(table: np.ndarray, layout: UnitLayout, rank: str, constraints: 
             fixed = level.spatial if slot.spatial else level.factors
             if rank in fixed:
                 keep &= table[:, i] == fixed[rank] if not slot.spatial else table[:, i] <= fixed[rank]
+            if slot.spatial and rank in level.spatial_axes and slot.axis != level.spatial_axes[rank]:
+                keep &= table[:, i] == 1
     if not any(layout.slots[i].spatial for i in range(len(layout.slots))):
         return table[keep]
     return _fix_spatial_products(table[keep], layout, rank, constraints)

@@ -11,11 +11,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from mapper.search.budget import Budget
-from mapper.search.objectives import score
+from mapper.search.objectives import score, tie_break
 from mapper.search.space import MapSpace, space_size
 from mapper.search.strategies import auto_strategy, make_strategy
 
-STALL_BATCHES = 50
+# The search stops as converged after this many proposals in a row without a new mapping (and at
+# least STALL_BATCHES batches). The genetic search raises its mutation rate and adds random
+# immigrants when it breeds duplicates, so this happens once the reachable map space is
+# exhausted rather than when the population merely agrees.
+STALL_PROPOSALS = 25_600
+STALL_BATCHES = 10
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,7 @@ class _Tracker:
         self.objective = objective
         self.seen: dict[bytes, float] = {}
         self.best = math.inf
+        self.second = math.inf  # tie-break key of the best (energy for latency searches, else latency)
         self.genome: np.ndarray | None = None
         self.latency = self.energy = math.nan
         self.proposed = self.pruned = self.duplicates = self.bounded = self.evaluated = self.valid = 0
@@ -89,7 +95,7 @@ def run_search(space: MapSpace, strategy: str = "auto", objective: str = "edp", 
     clock = budget.start()
     track = _Tracker(objective)
     track.use_bounds = use_bounds
-    reason, interrupted, stalled = None, False, 0
+    reason, interrupted, stalled, stalled_proposals = None, False, 0, 0
     try:
         if initial is not None and len(initial):
             seeds = np.asarray(initial, dtype=np.int64).reshape(-1, len(space.sizes))
@@ -103,8 +109,10 @@ def run_search(space: MapSpace, strategy: str = "auto", objective: str = "edp", 
                 break
             scores, new = _evaluate_batch(space, genomes, track, remaining, clock)
             chooser.tell(genomes, scores)
-            stalled = 0 if new else stalled + 1
-            if stalled >= STALL_BATCHES:
+            if hasattr(chooser, "feedback"):
+                chooser.feedback(new, len(genomes))
+            stalled, stalled_proposals = (0, 0) if new else (stalled + 1, stalled_proposals + len(genomes))
+            if stalled >= STALL_BATCHES and stalled_proposals >= STALL_PROPOSALS:
                 reason = "converged (no new mappings proposed)"
                 break
     except KeyboardInterrupt:
@@ -144,13 +152,16 @@ def _evaluate_batch(space: MapSpace, genomes: np.ndarray, track: _Tracker, remai
         track.seen[keys[i]] = float(value)
     track.evaluated += len(index)
     track.valid += int(np.count_nonzero(np.asarray(costs.valid)))
-    best = int(np.argmin(values))
-    if values[best] < track.best:
-        track.best = float(values[best])
+    ties = tie_break(costs, track.objective)
+    best = int(np.lexsort((ties, values))[0])
+    if (values[best], ties[best]) < (track.best, track.second):
+        improved = values[best] < track.best
+        track.best, track.second = float(values[best]), float(ties[best])
         track.genome = genomes[index[best]].copy()
         track.latency = float(costs.latency_cycles[best])
         track.energy = float(costs.energy_pj[best])
-        track.history.append((track.evaluated, clock.elapsed_s, track.best))
+        if improved:
+            track.history.append((track.evaluated, clock.elapsed_s, track.best))
     return scores, len(index)
 
 

@@ -139,8 +139,9 @@ class CascadeSpace:
         units = self._units(einsum)
         layouts = tuple(unit_layout(self.arch, u) for u in units)
         bind = self._gene(len(units))
-        ok = set(spatial_ranks(self.workload, einsum))
-        factors = tuple(self._gene(max(len(self.table(lay, einsum, r, einsum.rank_sizes[r], ok)) for lay in layouts))
+        factors = tuple(self._gene(max(len(self.table(lay, einsum, r, einsum.rank_sizes[r],
+                                                      set(spatial_ranks(self.workload, einsum, lay))))
+                                       for lay in layouts))
                         for r in einsum.ranks)
         depth = max(len(lay.path) for lay in layouts)
         orders = tuple(self._gene(self._order_choices(einsum, layouts, level)) for level in range(depth))
@@ -279,7 +280,7 @@ class CascadeSpace:
         choice = genes[eg.bind] % len(eg.units)
         genes[eg.bind] = choice
         layout = eg.layouts[choice]
-        ok = set(spatial_ranks(self.workload, einsum))
+        ok = set(spatial_ranks(self.workload, einsum, layout))
         used = {}
         for loop in group_loops:
             used[loop.rank] = used.get(loop.rank, 1) * loop.factor

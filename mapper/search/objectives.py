@@ -20,3 +20,10 @@ def score(costs: Costs, objective: str) -> np.ndarray:
     else:
         raise ValueError(f"unknown objective {objective!r}; allowed: {', '.join(OBJECTIVES)}")
     return np.where(costs.valid, value, np.inf)
+
+
+def tie_break(costs: Costs, objective: str) -> np.ndarray:
+    """Second key among equal scores: energy for a latency search (of equally fast mappings, the
+    cheapest), latency otherwise."""
+    value = costs.energy_pj if objective == "latency" else costs.latency_cycles
+    return np.where(costs.valid, np.asarray(value, dtype=float), np.inf)

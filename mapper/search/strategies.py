@@ -86,6 +86,7 @@ class Genetic:
         self._tournament = tournament
         self._pop = np.empty((0, len(self._sizes)), dtype=np.int64)
         self._scores = np.empty(0)
+        self._mutation_scale = 1.0
 
     def ask(self, count: int) -> np.ndarray:
         if not np.isfinite(self._scores).any():
@@ -100,12 +101,21 @@ class Genetic:
         b = self._select(count)
         take = rng.random((count, len(self._sizes))) < 0.5
         children = np.where(take, self._pop[a], self._pop[b])
-        rate = 1.0 / max(1, len(self._sizes))
+        rate = min(0.5, self._mutation_scale / max(1, len(self._sizes)))
         mutate = rng.random(children.shape) < rate
         forced = rng.integers(0, len(self._sizes), size=count)
         mutate[np.arange(count), forced] |= ~mutate.any(axis=1)
         mutants = random_genomes(rng, self._sizes, count)
         return np.where(mutate, mutants, children)
+
+    def feedback(self, new: int, proposed: int) -> None:
+        """Adapt the mutation rate to how many proposals were new mappings: a population that
+        breeds mostly duplicates (children of near-identical parents) mutates more, up to half
+        the genes; a productive one returns to one gene per child on average."""
+        if proposed and new < proposed // 4:
+            self._mutation_scale = min(self._mutation_scale * 2.0, 0.5 * len(self._sizes))
+        elif new > proposed // 2:
+            self._mutation_scale = max(1.0, self._mutation_scale / 2.0)
 
     def _select(self, count: int) -> np.ndarray:
         picks = self._rng.integers(0, len(self._pop), size=(count, self._tournament))

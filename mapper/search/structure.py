@@ -183,7 +183,7 @@ def _einsum_plan(space, eg, layout: UnitLayout, group_loops, unit_costs) -> tupl
     used: dict[str, int] = {}
     for loop in group_loops:
         used[loop.rank] = used.get(loop.rank, 1) * loop.factor
-    ok = set(spatial_ranks(space.workload, einsum))
+    ok = set(spatial_ranks(space.workload, einsum, layout))
     ranks, reason = [], None
     for rank, gene in zip(einsum.ranks, eg.factors, strict=True):
         remainder = max(1, einsum.rank_sizes[rank] // used.get(rank, 1))

@@ -10,10 +10,22 @@ from specbase import SpecError
 from .conftest import GEMM_ARCH
 
 
-@pytest.mark.parametrize("name", ["h100", "a100", "h200", "fusemax", "flat", "teaching_array"])
+@pytest.mark.parametrize("name", ["h100", "a100", "h200", "fusemax", "flat", "teaching_array", "tpu_like"])
 def test_foundation_presets_load(name):
     hardware = arch.load_arch(name)
     assert hardware.name == name and hardware.storage and hardware.compute
+
+
+def test_tpu_like_mirrors_zigzags_design():
+    # zigzag-dse 3.9.1 tpu_like.yaml: rf_128B (W), rf_2B (O) per PE, sram_2MB (16777216 bits), 64-bit DRAM port
+    tpu = arch.load_arch("tpu_like", {"rows": 32, "cols": 32})
+    sizes = {level.name: (level.size_bytes, level.instances) for level in tpu.storage}
+    assert sizes == {"DRAM": (None, 1), "SRAM": (2 * 1024 * 1024, 1), "WeightReg": (128, 1024),
+                     "OutputReg": (2, 1024)}
+    assert tpu.level("SRAM").read_energy_pj_per_byte == pytest.approx(416.16 / 256)
+    assert tpu.level("DRAM").write_energy_pj_per_byte == pytest.approx(750 / 8)
+    assert tpu.unit("PEArray").spatial_reduction
+    assert not arch.load_arch("teaching_array").unit("PEArray").spatial_reduction
 
 
 def test_h100_peak_matches_datasheet():

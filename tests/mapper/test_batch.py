@@ -28,6 +28,10 @@ CASES = [
     (*ATTENTION, None),
     ("teaching_array", "conv2d", {"C": 8, "K": 8, "H": 6, "W": 6}, None),  # 7 ranks, sliding-window indices
     CONSTRAINED,
+    ("tpu_like", "gemm", {"M": 64, "N": 96, "K": 128, "dtype": "int8"}, None),  # spatial reduction allowed
+    ("tpu_like", "gemm", {"M": 64, "N": 64, "K": 128, "dtype": "int8"},
+     {"levels": {"SRAM": {"keep": ["A", "Z"]}, "WeightReg": {"keep": ["B"]}, "OutputReg": {"keep": ["Z"]},
+                 "PEArray": {"spatial": {"n": 32, "k": 32}, "spatial_axes": {"n": 0, "k": 1}}}}),
 ]
 
 

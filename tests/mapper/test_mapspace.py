@@ -16,7 +16,7 @@ from sim.engine.default import default_mapping
 from sim.engine.evaluate import evaluate
 from sim.engine.mapping import parse_mapping
 from sim.errors import SimulationError
-from specbase import parse_document
+from specbase import SpecError, parse_document
 
 CASES = [("teaching_array", "gemm", {"M": 64, "N": 48, "K": 32}),
          ("flat", "attention_1pass", {"B": 1, "H": 2, "M": 512, "P": 256, "M0": 128})]
@@ -179,3 +179,43 @@ def test_lower_bounds_never_exceed_the_engine(arch_name, workload_name, params):
     assert np.all(costs.latency_cycles[ok] >= low.latency_cycles[ok] * (1 - 1e-12))
     assert np.all(costs.energy_pj[ok] >= low.energy_pj[ok] * (1 - 1e-12))
     assert np.all(low.latency_cycles > 0)
+
+
+def _spatial_ranks_used(space, genomes) -> set[tuple[str, int | None]]:
+    used = set()
+    for mapping in space.mappings(genomes):
+        if mapping is None:
+            continue
+        for level in mapping.einsums["Z"].levels:
+            used |= {(loop.rank, loop.axis) for loop in level.spatial if loop.factor > 1}
+    return used
+
+
+def test_reduced_ranks_go_over_pes_only_on_units_that_reduce_across_them():
+    genomes = {}
+    for name in ("teaching_array", "tpu_like"):
+        hw, wl = _inputs(name, "gemm", {"M": 64, "N": 64, "K": 64})
+        space = build_space(hw, wl, SearchSettings())
+        sample = np.random.default_rng(0).integers(0, space.sizes, size=(400, len(space.sizes)))
+        genomes[name] = {rank for rank, _ in _spatial_ranks_used(space, sample)}
+    assert arch.load_arch("tpu_like").unit("PEArray").spatial_reduction
+    assert "k" not in genomes["teaching_array"] and {"m", "n"} <= genomes["teaching_array"]
+    assert "k" in genomes["tpu_like"]
+
+
+def test_spatial_axes_pin_each_rank_to_one_mesh_axis():
+    hw, wl = _inputs("tpu_like", "gemm", {"M": 64, "N": 64, "K": 64, "dtype": "int8"})
+    constraints = Constraints.model_validate({"levels": {"PEArray": {"spatial": {"m": 1, "n": 32, "k": 32},
+                                                                     "spatial_axes": {"n": 0, "k": 1}}}})
+    space = build_space(hw, wl, SearchSettings(constraints=constraints))
+    sample = np.random.default_rng(1).integers(0, space.sizes, size=(200, len(space.sizes)))
+    assert space.prune(sample).all()  # nothing can overflow a mesh axis any more
+    assert _spatial_ranks_used(space, sample) == {("n", 0), ("k", 1)}
+
+
+def test_a_spatial_axis_the_mesh_lacks_is_named_in_the_error():
+    hw, wl = _inputs("tpu_like", "gemm", {"M": 64, "N": 64, "K": 64})
+    constraints = Constraints.model_validate({"levels": {"PEArray": {"spatial_axes": {"n": 2}}}})
+    with pytest.raises(SpecError) as error:
+        build_space(hw, wl, SearchSettings(constraints=constraints))
+    assert "levels.PEArray.spatial_axes.n: no mesh axis 2 (allowed: 0, 1)" in str(error.value)

@@ -159,3 +159,52 @@ def test_ctrl_c_can_propagate_for_callers_that_must_not_keep_a_partial_search():
     with pytest.raises(KeyboardInterrupt):
         run_search(Interrupting([10] * 4, [2] * 4, after=1), "random", "latency", Budget(1000), seed=0,
                    batch_size=50, return_on_interrupt=False)
+
+
+class Plateau(Bowl):
+    """Latency depends on gene 1 only, so every value of gene 0 ties; energy picks one of them."""
+
+    def evaluate(self, genomes):
+        self.calls.append(genomes.copy())
+        latency = 1.0 + np.abs(genomes[:, 1] - self.target[1])
+        energy = 1.0 + np.abs(genomes[:, 0] - self.energy_target)
+        return Costs(latency, energy, np.ones(len(genomes), dtype=bool))
+
+
+def test_among_equally_fast_mappings_a_latency_search_keeps_the_cheapest():
+    space = Plateau([9, 5], [0, 2], energy_target=7)
+    run = run_search(space, "exhaustive", "latency", Budget(10_000), seed=0)
+    assert run.genome.tolist() == [7, 2]
+    assert (run.latency_cycles, run.energy_pj) == (1.0, 1.0)
+    assert run.stats.history[-1][2] == 1.0  # the tie-break does not count as a new best score
+
+
+class Collapsing(Bowl):
+    """Only gene 0 matters (its canonical form drops the rest): a space of 4 mappings in 4^6 genomes."""
+
+    def canonical(self, genomes):
+        out = np.zeros_like(genomes)
+        out[:, 0] = genomes[:, 0]
+        return out
+
+
+def test_the_genetic_search_stops_once_a_small_space_is_exhausted():
+    space = Collapsing([4] * 6, [2] * 6)
+    run = run_search(space, "genetic", "latency", Budget(100_000), seed=0, batch_size=512)
+    assert run.stats.stop_reason.startswith("converged")
+    assert run.stats.evaluated == 4 and run.genome[0] == 2
+    assert run.stats.proposed < 60_000  # not the whole budget's worth of proposals
+
+
+def test_the_genetic_search_mutates_more_while_it_breeds_duplicates():
+    from mapper.search.strategies import Genetic
+
+    genetic = Genetic(Bowl([4] * 8, [0] * 8), np.random.default_rng(0))
+    genetic.feedback(new=10, proposed=512)
+    genetic.feedback(new=10, proposed=512)
+    raised = genetic._mutation_scale
+    genetic.feedback(new=400, proposed=512)
+    assert raised == 4.0 and genetic._mutation_scale == 2.0
+    for _ in range(10):
+        genetic.feedback(new=0, proposed=512)
+    assert genetic._mutation_scale == 4.0  # capped: half of the 8 genes
