@@ -38,7 +38,7 @@ ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
-from run_peers import ensure_venv, peer_version, run_peer, write_csv  # noqa: E402
+from run_peers import ensure_venv, peer_version, run_peer, write_csv, zigzag_payload  # noqa: E402
 from zigzag_mapping import constraints, ours_from_zigzag, zigzag_ordering_from_ours  # noqa: E402
 
 import arch  # noqa: E402
@@ -68,12 +68,9 @@ def inputs(case: dict):
     return hardware, workload
 
 
-def zigzag_payload(case: dict, ordering: list | None = None) -> dict:
-    payload = {key: case[key] for key in ("name", "rows", "cols", "M", "N", "K", "heads")}
-    payload["lpf_limit"] = 6
-    if ordering is not None:
-        payload["temporal_ordering"] = ordering
-    return payload
+def fixed_payload(case: dict, ordering: list) -> dict:
+    """ZigZag evaluates this one temporal ordering instead of searching."""
+    return {**zigzag_payload(case), "temporal_ordering": ordering}
 
 
 def search_ours(case: dict, budget: int, seed: int) -> dict:
@@ -149,11 +146,12 @@ def main(argv=None) -> int:
     parser.add_argument("--out", type=pathlib.Path, default=HERE)
     parser.add_argument("--render-only", action="store_true", help="rewrite SEARCH_REPORT.md, run nothing")
     args = parser.parse_args(argv)
-    from search_report import read_rows, write_report
+    from report import read_csv
+    from search_report import write_report
 
     if args.render_only:
         meta = json.loads((args.out / "search_meta.json").read_text())
-        write_report(args.out / "SEARCH_REPORT.md", read_rows(args.out / "search_results.csv"), meta)
+        write_report(args.out / "SEARCH_REPORT.md", read_csv(args.out / "search_results.csv"), meta)
         return 0
     args.out.mkdir(parents=True, exist_ok=True)
     python = ensure_venv(args.venv_root, "zigzag")
@@ -162,8 +160,8 @@ def main(argv=None) -> int:
     zigzag = {r["name"]: r for r in run_peer(python, "zigzag_runner.py", [zigzag_payload(c) for c in grid])}
     search_ours(grid[0], 2_000, args.seed)  # warm-up: loads the compiled kernels once
     ours = {c["name"]: search_ours(c, args.budget, args.seed) for c in grid}
-    fixed_payload = [zigzag_payload(c, json.loads(ours[c["name"]]["ours_ordering"])) for c in grid]
-    fixed = {r["name"]: r for r in run_peer(python, "zigzag_runner.py", fixed_payload)}
+    fixed_cases = [fixed_payload(c, json.loads(ours[c["name"]]["ours_ordering"])) for c in grid]
+    fixed = {r["name"]: r for r in run_peer(python, "zigzag_runner.py", fixed_cases)}
     missing = {"error": "ZigZag produced no result"}
     rows = [merge(c, ours[c["name"]], zigzag.get(c["name"], missing), fixed.get(c["name"])) for c in grid]
     meta = {"started": started, "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, "

@@ -2,26 +2,9 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 import pathlib
-
-
-def read_rows(path: pathlib.Path) -> list[dict]:
-    with path.open() as handle:
-        return [{k: _value(v) for k, v in row.items()} for row in csv.DictReader(handle)]
-
-
-def _value(text: str):
-    if text in ("", None):
-        return None
-    for kind in (int, float):
-        try:
-            return kind(text)
-        except ValueError:
-            pass
-    return {"True": True, "False": False}.get(text, text)
 
 
 def _num(value, digits: int = 0) -> str:
@@ -76,7 +59,7 @@ def _quality(rows: list[dict]) -> list[str]:
         if r.get("zz_in_ours_double_buffered") is False:
             zz_ours += " (single-buffered)"
         if r.get("zz_inexact_loops"):
-            zz_ours += f" ({r['zz_inexact_loops']} loop moved)"
+            zz_ours += f" ({_num(r['zz_inexact_loops'])} loop moved)"
         if r.get("zz_in_ours_error"):
             zz_ours = f"does not fit, single-buffered: {r['zz_in_ours_error']}"
         energy = f"{_num(_scale(r.get('zz_energy_pj')), 1)} / {_num(_scale(r.get('ours_in_zz_energy_pj')), 1)}"

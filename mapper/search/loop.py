@@ -109,8 +109,7 @@ def run_search(space: MapSpace, strategy: str = "auto", objective: str = "edp", 
                 break
             scores, new = _evaluate_batch(space, genomes, track, remaining, clock)
             chooser.tell(genomes, scores)
-            if hasattr(chooser, "feedback"):
-                chooser.feedback(new, len(genomes))
+            chooser.feedback(new, len(genomes))
             stalled, stalled_proposals = (0, 0) if new else (stalled + 1, stalled_proposals + len(genomes))
             if stalled >= STALL_BATCHES and stalled_proposals >= STALL_PROPOSALS:
                 reason = "converged (no new mappings proposed)"

@@ -7,6 +7,9 @@ randomness comes from the generator it is given, so a seed fixes the run.
 - ``random``: uniform samples, rejecting genomes the space prunes.
 - ``genetic``: (mu + lambda) evolution: tournament selection, uniform crossover, per-gene
   mutation, random immigrants; the population keeps the best distinct genomes seen.
+
+After each batch the loop reports how many proposals were new mappings (``feedback``); the
+genetic search adapts its mutation rate to it, the others ignore it.
 """
 
 from __future__ import annotations
@@ -41,6 +44,9 @@ class Exhaustive:
     def tell(self, genomes: np.ndarray, scores: np.ndarray) -> None:
         return None
 
+    def feedback(self, new: int, proposed: int) -> None:
+        return None
+
 
 class RandomSampling:
     name = "random"
@@ -54,6 +60,9 @@ class RandomSampling:
         return sample_pruned(self._space, self._sizes, self._rng, count)
 
     def tell(self, genomes: np.ndarray, scores: np.ndarray) -> None:
+        return None
+
+    def feedback(self, new: int, proposed: int) -> None:
         return None
 
 
@@ -101,7 +110,7 @@ class Genetic:
         b = self._select(count)
         take = rng.random((count, len(self._sizes))) < 0.5
         children = np.where(take, self._pop[a], self._pop[b])
-        rate = min(0.5, self._mutation_scale / max(1, len(self._sizes)))
+        rate = self._mutation_scale / max(1, len(self._sizes))  # at most 0.5: the scale is capped
         mutate = rng.random(children.shape) < rate
         forced = rng.integers(0, len(self._sizes), size=count)
         mutate[np.arange(count), forced] |= ~mutate.any(axis=1)
